@@ -1,0 +1,71 @@
+/**
+ * A customer-managed KMS key with rotation on, an alias, and a key policy that lets the account
+ * administer it through IAM and, when asked, lets CloudWatch Logs of this account and region use it.
+ */
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import { policyDocument, type Statement } from "../../src/iam";
+
+/** Props of {@link EncryptionKey}. */
+export interface EncryptionKeyProps {
+  /** What the key protects, shown in the console. */
+  readonly description: string;
+  /** Alias name without the `alias/` prefix. */
+  readonly alias: string;
+  /** Account that owns the key; its IAM principals are governed by IAM policies. */
+  readonly accountId: string;
+  /** Region of the key, used in service conditions. */
+  readonly region: string;
+  /** Let CloudWatch Logs use the key for this account's log groups in this region. */
+  readonly allowCloudWatchLogs?: boolean;
+  /** Extra key policy statements (service principals with conditions). */
+  readonly additionalStatements?: readonly Statement[];
+  /** Days a scheduled deletion waits (7-30). Defaults to 30. */
+  readonly deletionWindowInDays?: number;
+}
+
+/** A rotating customer-managed KMS key and its alias. */
+export class EncryptionKey extends Construct {
+  /** The key resource. */
+  readonly key: KmsKey;
+  /** ARN of the key. */
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    const statements: Statement[] = [
+      {
+        sid: "AccountAdministersKeyThroughIam",
+        actions: ["kms:*"],
+        resources: ["*"],
+        principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${props.accountId}:root`] }],
+      },
+    ];
+    if (props.allowCloudWatchLogs) {
+      statements.push({
+        sid: "CloudWatchLogsUsesKey",
+        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources: ["*"],
+        principals: [{ type: "Service", identifiers: [`logs.${props.region}.amazonaws.com`] }],
+        conditions: [
+          {
+            test: "ArnLike",
+            variable: "kms:EncryptionContext:aws:logs:arn",
+            values: [`arn:aws:logs:${props.region}:${props.accountId}:log-group:*`],
+          },
+        ],
+      });
+    }
+    statements.push(...(props.additionalStatements ?? []));
+    this.key = new KmsKey(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowInDays ?? 30,
+      policy: policyDocument(statements),
+      tags: { Name: props.alias },
+    });
+    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+    this.arn = this.key.arn;
+  }
+}

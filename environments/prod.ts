@@ -1,0 +1,66 @@
+/** The prod environment: NAT per AZ, 4 vCPU / 16 GiB databases, deletion protection, S3 state. */
+import type { EnvironmentInput } from "../src/config/schema";
+import { EKS_1_35_ADDONS } from "./shared";
+
+export const prod: EnvironmentInput = {
+  name: "prod",
+  accountId: "333333333333",
+  tags: { Environment: "prod", Service: "cdn-control-plane", Team: "platform", CostCenter: "cc-4300" },
+  state: { backend: "s3", bucket: "cdn-tfstate-prod-333333333333", region: "us-east-1" },
+  bundleBucketName: "cdn-config-bundles",
+  breakGlassRoleArn: "arn:aws:iam::333333333333:role/BreakGlassAdmin",
+  smokeTestApp: false,
+  global: {
+    region: "us-east-1",
+    vpcCidr: "10.30.0.0/16",
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    natGateways: "per-az",
+    flowLogRetentionDays: 365,
+    cluster: {
+      kubernetesVersion: "1.35",
+      adminRoleArns: ["arn:aws:iam::333333333333:role/PlatformAdmin"],
+      viewerRoleArns: ["arn:aws:iam::333333333333:role/PlatformReadOnly"],
+      nodeGroups: [{ name: "system", instanceTypes: ["m6i.xlarge", "m5.xlarge"], minSize: 3, maxSize: 5 }],
+      addons: EKS_1_35_ADDONS,
+      logRetentionDays: 365,
+    },
+    database: {
+      engineVersion: "16.8",
+      instanceClass: "db.m6gd.xlarge",
+      storageType: "io1",
+      allocatedStorageGiB: 400,
+      iops: 3000,
+      availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+      backupRetentionDays: 30,
+      deletionProtection: true,
+    },
+  },
+  regions: [
+    {
+      key: "uswest",
+      region: "us-west-2",
+      vpcCidr: "10.31.0.0/16",
+      availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
+      natGateways: "per-az",
+      flowLogRetentionDays: 365,
+      cluster: {
+        kubernetesVersion: "1.35",
+        adminRoleArns: ["arn:aws:iam::333333333333:role/PlatformAdmin"],
+        viewerRoleArns: ["arn:aws:iam::333333333333:role/PlatformReadOnly"],
+        nodeGroups: [{ name: "system", instanceTypes: ["m6i.xlarge", "m5.xlarge"], minSize: 3, maxSize: 5 }],
+        addons: EKS_1_35_ADDONS,
+        logRetentionDays: 365,
+      },
+      database: {
+        engineVersion: "16.8",
+        instanceClass: "db.m6gd.xlarge",
+        storageType: "io1",
+        allocatedStorageGiB: 400,
+        iops: 3000,
+        availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
+        backupRetentionDays: 30,
+        deletionProtection: true,
+      },
+    },
+  ],
+};

@@ -1,0 +1,66 @@
+/** The staging environment: production-shaped (NAT per AZ, deletion protection), S3 state, smaller nodes. */
+import type { EnvironmentInput } from "../src/config/schema";
+import { EKS_1_35_ADDONS } from "./shared";
+
+export const staging: EnvironmentInput = {
+  name: "staging",
+  accountId: "222222222222",
+  tags: { Environment: "staging", Service: "cdn-control-plane", Team: "platform", CostCenter: "cc-4200" },
+  state: { backend: "s3", bucket: "cdn-tfstate-staging-222222222222", region: "us-east-1" },
+  bundleBucketName: "cdn-config-bundles-staging",
+  breakGlassRoleArn: "arn:aws:iam::222222222222:role/BreakGlassAdmin",
+  smokeTestApp: false,
+  global: {
+    region: "us-east-1",
+    vpcCidr: "10.20.0.0/16",
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    natGateways: "per-az",
+    flowLogRetentionDays: 90,
+    cluster: {
+      kubernetesVersion: "1.35",
+      adminRoleArns: ["arn:aws:iam::222222222222:role/PlatformAdmin"],
+      viewerRoleArns: ["arn:aws:iam::222222222222:role/PlatformReadOnly"],
+      nodeGroups: [{ name: "system", instanceTypes: ["m6i.large", "m5.large"], minSize: 3, maxSize: 5 }],
+      addons: EKS_1_35_ADDONS,
+      logRetentionDays: 90,
+    },
+    database: {
+      engineVersion: "16.8",
+      instanceClass: "db.m6gd.large",
+      storageType: "io1",
+      allocatedStorageGiB: 100,
+      iops: 1000,
+      availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+      backupRetentionDays: 30,
+      deletionProtection: true,
+    },
+  },
+  regions: [
+    {
+      key: "uswest",
+      region: "us-west-2",
+      vpcCidr: "10.21.0.0/16",
+      availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
+      natGateways: "per-az",
+      flowLogRetentionDays: 90,
+      cluster: {
+        kubernetesVersion: "1.35",
+        adminRoleArns: ["arn:aws:iam::222222222222:role/PlatformAdmin"],
+        viewerRoleArns: ["arn:aws:iam::222222222222:role/PlatformReadOnly"],
+        nodeGroups: [{ name: "system", instanceTypes: ["m6i.large", "m5.large"], minSize: 3, maxSize: 5 }],
+        addons: EKS_1_35_ADDONS,
+        logRetentionDays: 90,
+      },
+      database: {
+        engineVersion: "16.8",
+        instanceClass: "db.m6gd.large",
+        storageType: "io1",
+        allocatedStorageGiB: 100,
+        iops: 1000,
+        availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
+        backupRetentionDays: 30,
+        deletionProtection: true,
+      },
+    },
+  ],
+};

@@ -1,0 +1,56 @@
+/**
+ * Every name the repository derives, in one place: stacks, planes, clusters, databases and resource
+ * prefixes. Constructs receive names as props; none of them derives another construct's name.
+ */
+import type { EnvironmentConfig, PlaneConfig } from "./config/schema";
+
+/** Identifies a plane: the global one, or a regional one by key. */
+export type PlaneRef = { readonly kind: "global" } | { readonly kind: "regional"; readonly key: string };
+
+/** The global plane's reference. */
+export const GLOBAL_PLANE: PlaneRef = { kind: "global" };
+
+/** A regional plane's reference. */
+export function regionalPlane(key: string): PlaneRef {
+  return { kind: "regional", key };
+}
+
+/** `global` or `regional-<key>`: the plane's id in stack names and resource prefixes. */
+export function planeId(plane: PlaneRef): string {
+  return plane.kind === "global" ? "global" : `regional-${plane.key}`;
+}
+
+/** EKS cluster name: `cdn-global-control` or `cdn-regional-<key>`. */
+export function clusterName(plane: PlaneRef): string {
+  return plane.kind === "global" ? "cdn-global-control" : `cdn-regional-${plane.key}`;
+}
+
+/** Postgres database name: `cdn_global` or `cdn_regional_<key>`. */
+export function databaseName(plane: PlaneRef): string {
+  return plane.kind === "global" ? "cdn_global" : `cdn_regional_${plane.key}`;
+}
+
+/** Name of the plane's AWS-only stack: `<env>-global` or `<env>-regional-<key>`. */
+export function planeStackName(env: string, plane: PlaneRef): string {
+  return `${env}-${planeId(plane)}`;
+}
+
+/** Name of the plane's in-cluster stack: `<env>-global-k8s` or `<env>-regional-<key>-k8s`. */
+export function k8sStackName(env: string, plane: PlaneRef): string {
+  return `${planeStackName(env, plane)}-k8s`;
+}
+
+/** Name of the environment's bootstrap stack (creates the state bucket). */
+export function bootstrapStackName(env: string): string {
+  return `${env}-bootstrap`;
+}
+
+/** Prefix for AWS resource names of a plane: `cdn-<env>-<planeId>`. */
+export function resourcePrefix(env: string, plane: PlaneRef): string {
+  return `cdn-${env}-${planeId(plane)}`;
+}
+
+/** Every plane of an environment, global first, with its config. */
+export function planesOf(env: EnvironmentConfig): { ref: PlaneRef; config: PlaneConfig }[] {
+  return [{ ref: GLOBAL_PLANE, config: env.global }, ...env.regions.map((r) => ({ ref: regionalPlane(r.key), config: r }))];
+}

@@ -1,0 +1,52 @@
+/**
+ * What every stack of an environment shares: the Terraform version constraint, the state backend
+ * (local for dev, S3 with native locking for staging/prod) and AWS providers guarded by the account id
+ * and carrying the mandatory tags.
+ */
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "./config/schema";
+
+/** Minimum Terraform version: S3 native locking (`use_lockfile`) and write-only attributes need 1.11. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
+
+/** Directory (relative to the repository root) where local-backend state files live. */
+export const LOCAL_STATE_DIR = "state";
+
+/** A stack of one environment, with its backend and version constraint configured. */
+export class EnvironmentStack extends TerraformStack {
+  /** The validated environment this stack belongs to. */
+  readonly env: EnvironmentConfig;
+
+  constructor(scope: Construct, name: string, env: EnvironmentConfig, backend: "environment" | "local" = "environment") {
+    super(scope, name);
+    this.env = env;
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    if (backend === "local" || env.state.backend === "local") {
+      // A relative path keeps synth output free of machine paths; Terraform runs in
+      // cdktf.out/stacks/<stack>, so this lands in <repo>/state/.
+      new LocalBackend(this, { path: `../../../${LOCAL_STATE_DIR}/${name}.tfstate` });
+    } else {
+      new S3Backend(this, {
+        bucket: env.state.bucket,
+        key: `${env.state.keyPrefix}/${name}.tfstate`,
+        region: env.state.region,
+        encrypt: true,
+        allowedAccountIds: [env.accountId],
+      });
+      // cdktf 0.21's S3Backend has no field for S3 native locking (Terraform >= 1.10).
+      this.addOverride("terraform.backend.s3.use_lockfile", true);
+    }
+  }
+
+  /** An AWS provider for `region` (aliased when `alias` is given) with the account guard and default tags. */
+  awsProvider(id: string, region: string, alias?: string, extraTags: Record<string, string> = {}): AwsProvider {
+    return new AwsProvider(this, id, {
+      region,
+      alias,
+      allowedAccountIds: [this.env.accountId],
+      defaultTags: [{ tags: { ...this.env.tags, ManagedBy: "cdktf", Repository: "cdn-control-plane-infra", ...extraTags } }],
+    });
+  }
+}

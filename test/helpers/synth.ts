@@ -1,0 +1,80 @@
+/**
+ * Test helpers: synthesize environments into a temporary directory and read the stacks back as JSON,
+ * plus small accessors for resources by type.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildApp } from "../../src/app";
+import type { EnvironmentConfig } from "../../src/config/schema";
+import { loadEnvironments } from "../../src/environments";
+
+/** A synthesized Terraform JSON document. */
+export type TfJson = {
+  terraform: Record<string, any>;
+  provider?: Record<string, any[]>;
+  resource?: Record<string, Record<string, any>>;
+  data?: Record<string, Record<string, any>>;
+  output?: Record<string, any>;
+  locals?: Record<string, any>;
+};
+
+/** The synthesized output of an App: stack name -> raw text and parsed JSON, plus the manifest. */
+export interface Synthesized {
+  readonly outdir: string;
+  readonly manifest: { stacks: Record<string, { dependencies: string[]; workingDirectory: string }> };
+  readonly text: ReadonlyMap<string, string>;
+  readonly stacks: ReadonlyMap<string, TfJson>;
+}
+
+/** Synthesizes `envs` into a fresh directory (kept until process exit unless `keep` is false). */
+export function synthesize(envs: readonly EnvironmentConfig[], outdir = mkdtempSync(join(tmpdir(), "cdn-synth-"))): Synthesized {
+  buildApp(envs, { outdir }).synth();
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+  const text = new Map<string, string>();
+  const stacks = new Map<string, TfJson>();
+  for (const [name, info] of Object.entries<any>(manifest.stacks)) {
+    const raw = readFileSync(join(outdir, info.workingDirectory, "cdk.tf.json"), "utf8");
+    text.set(name, raw);
+    stacks.set(name, JSON.parse(raw));
+  }
+  process.once("exit", () => rmSync(outdir, { recursive: true, force: true }));
+  return { outdir, manifest, text, stacks };
+}
+
+let cached: Synthesized | undefined;
+
+/** Every real environment, synthesized once per test worker. */
+export function synthesizeAll(): Synthesized {
+  cached ??= synthesize(loadEnvironments());
+  return cached;
+}
+
+/** Every real environment's validated config. */
+export function allEnvironments(): EnvironmentConfig[] {
+  return loadEnvironments();
+}
+
+/** A stack's JSON; throws when it is missing. */
+export function stack(s: Synthesized, name: string): TfJson {
+  const found = s.stacks.get(name);
+  if (!found) throw new Error(`stack ${name} not synthesized; have ${[...s.stacks.keys()].join(", ")}`);
+  return found;
+}
+
+/** Resources of one type in a stack, as [logicalName, config] pairs. */
+export function resourcesOf(tf: TfJson, type: string): [string, any][] {
+  return Object.entries(tf.resource?.[type] ?? {});
+}
+
+/** Configs of every resource of one type. */
+export function configsOf(tf: TfJson, type: string): any[] {
+  return resourcesOf(tf, type).map(([, config]) => config);
+}
+
+/** Extracts the logical name of a resource reference token like `${aws_vpc.network_vpc_1234.id}`. */
+export function refName(token: string): string {
+  const match = /^\$\{[a-z0-9_]+\.([A-Za-z0-9_-]+)\.[a-z_]+\}$/.exec(token);
+  if (!match) throw new Error(`not a single resource reference: ${token}`);
+  return match[1];
+}

@@ -1,0 +1,82 @@
+/** Stack layout, providers, backends, dependencies and the bootstrap state bucket, for every environment. */
+import { describe, expect, it } from "vitest";
+import { ENVIRONMENT_NAMES } from "../src/config/schema";
+import { allEnvironments, configsOf, stack, synthesizeAll } from "./helpers/synth";
+
+const synth = synthesizeAll();
+const envs = allEnvironments();
+
+describe("stack set", () => {
+  it("holds bootstrap, global and one stack per regional plane for every environment", () => {
+    const expected = envs.flatMap((e) => [`${e.name}-bootstrap`, `${e.name}-global`, ...e.regions.map((r) => `${e.name}-regional-${r.key}`)]);
+    for (const name of expected) expect(synth.stacks.has(name)).toBe(true);
+    expect(envs.map((e) => e.name)).toEqual([...ENVIRONMENT_NAMES]);
+  });
+
+  it("makes every regional stack depend on its environment's global stack", () => {
+    for (const env of envs) {
+      for (const r of env.regions) {
+        expect(synth.manifest.stacks[`${env.name}-regional-${r.key}`].dependencies).toContain(`${env.name}-global`);
+      }
+      expect(synth.manifest.stacks[`${env.name}-global`].dependencies).toEqual([]);
+    }
+  });
+});
+
+describe.each(envs)("stacks of $name", (env) => {
+  const names = [...synth.stacks.keys()].filter((n) => n.startsWith(`${env.name}-`));
+
+  it.each(names)("%s requires Terraform >= 1.11 and pins the AWS provider 5.100.0", (name) => {
+    const tf = stack(synth, name);
+    expect(tf.terraform.required_version).toBe(">= 1.11");
+    expect(tf.terraform.required_providers.aws.version).toBe("5.100.0");
+  });
+
+  it.each(names)("%s uses only the AWS provider, guarded by account id, with the mandatory tags", (name) => {
+    const tf = stack(synth, name);
+    expect(Object.keys(tf.terraform.required_providers)).toEqual(["aws"]);
+    for (const provider of tf.provider!.aws) {
+      expect(provider.allowed_account_ids).toEqual([env.accountId]);
+      const tags = provider.default_tags[0].tags;
+      for (const key of ["Environment", "Service", "Team", "CostCenter"]) expect(tags[key]).toBe((env.tags as Record<string, string>)[key]);
+      expect(tags.ManagedBy).toBe("cdktf");
+    }
+  });
+
+  it.each(names)("%s has the environment's backend, one state key per stack", (name) => {
+    const backend = stack(synth, name).terraform.backend;
+    if (env.state.backend === "local" || name.endsWith("-bootstrap")) {
+      expect(backend).toEqual({ local: { path: `../../../state/${name}.tfstate` } });
+    } else {
+      expect(backend.s3).toMatchObject({
+        bucket: env.state.bucket,
+        key: `${env.state.keyPrefix}/${name}.tfstate`,
+        region: env.state.region,
+        encrypt: true,
+        use_lockfile: true,
+      });
+    }
+  });
+
+  it("puts each plane in its own region", () => {
+    expect(stack(synth, `${env.name}-global`).provider!.aws[0].region).toBe(env.global.region);
+    for (const r of env.regions) expect(stack(synth, `${env.name}-regional-${r.key}`).provider!.aws[0].region).toBe(r.region);
+  });
+
+  it("bootstraps a versioned, KMS-encrypted, private, TLS-only state bucket", () => {
+    const tf = stack(synth, `${env.name}-bootstrap`);
+    const buckets = configsOf(tf, "aws_s3_bucket");
+    expect(buckets.map((b) => b.bucket)).toContain(env.state.bucket);
+    expect(configsOf(tf, "aws_s3_bucket_versioning").every((v) => v.versioning_configuration.status === "Enabled")).toBe(true);
+    const encryption = configsOf(tf, "aws_s3_bucket_server_side_encryption_configuration");
+    expect(encryption.some((e) => e.rule[0].apply_server_side_encryption_by_default.sse_algorithm === "aws:kms")).toBe(true);
+    for (const pab of configsOf(tf, "aws_s3_bucket_public_access_block")) {
+      expect(pab).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    }
+    for (const policy of configsOf(tf, "aws_s3_bucket_policy")) {
+      const doc = JSON.parse(policy.policy);
+      expect(doc.Statement[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    }
+    expect(configsOf(tf, "aws_kms_key").every((k) => k.enable_key_rotation === true)).toBe(true);
+  });
+});
