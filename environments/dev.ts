@@ -1,6 +1,6 @@
 /** The dev environment: one account, smallest sizes, single NAT, local Terraform state. */
 import type { EnvironmentInput } from "../src/config/schema";
-import { EKS_1_35_ADDONS } from "./shared";
+import { EKS_1_35_ADDONS, HELM_CHARTS } from "./shared";
 
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -9,6 +9,7 @@ export const dev: EnvironmentInput = {
   state: { backend: "local", bucket: "cdn-tfstate-dev-111111111111", region: "us-east-1" },
   bundleBucketName: "cdn-config-bundles-dev",
   breakGlassRoleArn: "arn:aws:iam::111111111111:role/BreakGlassAdmin",
+  kubernetes: { charts: HELM_CHARTS, monitoring: { prometheusRetentionDays: 7, prometheusStorageGiB: 20, alertmanagerStorageGiB: 5, grafanaStorageGiB: 5 } },
   smokeTestApp: true,
   global: {
     region: "us-east-1",
@@ -24,6 +25,7 @@ export const dev: EnvironmentInput = {
       addons: EKS_1_35_ADDONS,
       logRetentionDays: 30,
     },
+    ingress: { certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
       engineVersion: "16.8",
       instanceClass: "db.m6gd.large",
@@ -51,6 +53,7 @@ export const dev: EnvironmentInput = {
         addons: EKS_1_35_ADDONS,
         logRetentionDays: 30,
       },
+      ingress: { certificateArn: "arn:aws:acm:us-west-2:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
         engineVersion: "16.8",
         instanceClass: "db.m6gd.large",

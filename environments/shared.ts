@@ -12,3 +12,13 @@ export const EKS_1_35_ADDONS = {
   podIdentityAgent: "v1.3.10-eksbuild.3",
   ebsCsiDriver: "v1.66.0-eksbuild.1",
 } as const;
+
+/**
+ * Helm chart versions, pinned exactly. kube-prometheus-stack from
+ * https://prometheus-community.github.io/helm-charts; aws-load-balancer-controller from
+ * https://aws.github.io/eks-charts. Bump in staging first.
+ */
+export const HELM_CHARTS = {
+  kubePrometheusStack: "88.5.3",
+  awsLoadBalancerController: "3.5.0",
+} as const;

@@ -4,6 +4,7 @@
  */
 import { App } from "cdktf";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
+import { ClusterK8sStack } from "../stacks/cluster-k8s-stack";
 import { PlaneStack } from "../stacks/plane-stack";
 import type { EnvironmentConfig } from "./config/schema";
 import { planesOf } from "./naming";
@@ -22,6 +23,8 @@ export interface EnvironmentStacks {
   readonly global: PlaneStack;
   /** Regional plane stacks, by key. */
   readonly regional: ReadonlyMap<string, PlaneStack>;
+  /** In-cluster stacks, by plane stack name. */
+  readonly k8s: ReadonlyMap<string, ClusterK8sStack>;
 }
 
 /** Adds one environment's stacks to `app`. */
@@ -36,7 +39,12 @@ export function addEnvironment(app: App, env: EnvironmentConfig): EnvironmentSta
     stack.addDependency(global);
     regional.set(ref.key, stack);
   }
-  return { bootstrap, global, regional };
+  const k8s = new Map<string, ClusterK8sStack>();
+  for (const { ref, config } of planesOf(env)) {
+    const planeStack = ref.kind === "global" ? global : regional.get(ref.key)!;
+    k8s.set(planeStack.node.id, new ClusterK8sStack(app, { env, plane: ref, config, planeStack }));
+  }
+  return { bootstrap, global, regional, k8s };
 }
 
 /** Builds the App holding every stack of the given environments. */

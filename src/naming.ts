@@ -54,3 +54,18 @@ export function resourcePrefix(env: string, plane: PlaneRef): string {
 export function planesOf(env: EnvironmentConfig): { ref: PlaneRef; config: PlaneConfig }[] {
   return [{ ref: GLOBAL_PLANE, config: env.global }, ...env.regions.map((r) => ({ ref: regionalPlane(r.key), config: r }))];
 }
+
+/** Namespace of kube-prometheus-stack. */
+export const MONITORING_NAMESPACE = "monitoring";
+
+/** Namespace of the control-plane services. */
+export const WORKLOAD_NAMESPACE = "cdn-control-plane";
+
+/** Service account of the control-plane services (bound to the plane's workload role). */
+export const WORKLOAD_SERVICE_ACCOUNT = "control-plane";
+
+/** Namespace of the optional nginx smoke-test app. */
+export const SMOKE_TEST_NAMESPACE = "smoke-test";
+
+/** Name of the plane's gp3 default storage class. */
+export const DEFAULT_STORAGE_CLASS = "gp3";

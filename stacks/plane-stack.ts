@@ -2,7 +2,11 @@
  * `<env>-global` and `<env>-regional-<key>`: one plane's AWS resources, in the plane's region, using
  * only the AWS provider (so real `terraform validate`/`plan` covers it offline).
  */
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { Construct } from "constructs";
+import { Cluster } from "../constructs/cluster";
+import { IngressAccess } from "../constructs/ingress";
+import { EncryptionKey } from "../constructs/kms-key";
 import { Network } from "../constructs/network";
 import type { EnvironmentConfig, PlaneConfig } from "../src/config/schema";
 import { clusterName, planeId, planeStackName, resourcePrefix, type PlaneRef } from "../src/naming";
@@ -24,15 +28,30 @@ export class PlaneStack extends EnvironmentStack {
   readonly plane: PlaneRef;
   /** The plane's network. */
   readonly network: Network;
+  /** The plane's EKS cluster. */
+  readonly cluster: Cluster;
+  /** The plane's ingress identity and load balancer security group. */
+  readonly ingress: IngressAccess;
 
   constructor(scope: Construct, props: PlaneStackProps) {
     super(scope, planeStackName(props.env.name, props.plane), props.env);
     const { env, config, plane } = props;
     this.plane = plane;
+    const prefix = resourcePrefix(env.name, plane);
+    const name = clusterName(plane);
     this.awsProvider("aws", config.region, undefined, { Plane: planeId(plane) });
 
+    // One rotating key for every CloudWatch log group of the plane (flow logs, EKS control plane).
+    const logKey = new EncryptionKey(this, "log-key", {
+      description: `${prefix} CloudWatch log groups`,
+      alias: `${prefix}-logs`,
+      accountId: env.accountId,
+      region: config.region,
+      allowCloudWatchLogs: true,
+    });
+
     this.network = new Network(this, "network", {
-      namePrefix: resourcePrefix(env.name, plane),
+      namePrefix: prefix,
       cidr: config.vpcCidr,
       availabilityZones: config.availabilityZones,
       region: config.region,
@@ -40,7 +59,45 @@ export class PlaneStack extends EnvironmentStack {
       natGateways: config.natGateways,
       subnets: config.subnets,
       flowLogRetentionDays: config.flowLogRetentionDays,
-      clusterNames: [clusterName(plane)],
+      logKey,
+      clusterNames: [name],
+    });
+
+    this.cluster = new Cluster(this, "cluster", {
+      name,
+      namePrefix: prefix,
+      kubernetesVersion: config.cluster.kubernetesVersion,
+      subnetIds: this.network.subnetIds("private"),
+      availabilityZones: this.network.availabilityZones,
+      region: config.region,
+      accountId: env.accountId,
+      publicAccessCidrs: config.cluster.publicAccessCidrs,
+      adminPrincipalArns: config.cluster.adminRoleArns,
+      viewerPrincipalArns: config.cluster.viewerRoleArns,
+      nodeGroups: config.cluster.nodeGroups,
+      addons: config.cluster.addons,
+      logRetentionDays: config.cluster.logRetentionDays,
+      logKey,
+      instanceTags: { ...env.tags, Plane: planeId(plane) },
+    });
+
+    this.ingress = new IngressAccess(this, "ingress", {
+      namePrefix: prefix,
+      clusterName: name,
+      vpcId: this.network.vpcId,
+      vpcCidr: config.vpcCidr,
+      region: config.region,
+      accountId: env.accountId,
+      allowedCidrs: config.ingress.allowedCidrs,
+    });
+    // Pods (ip targets) sit behind the cluster security group: admit the public load balancer only.
+    new VpcSecurityGroupIngressRule(this, "lb-to-pods", {
+      securityGroupId: this.cluster.clusterSecurityGroupId,
+      referencedSecurityGroupId: this.ingress.loadBalancerSecurityGroup.id,
+      description: "Public load balancer to pod targets",
+      ipProtocol: "tcp",
+      fromPort: 1024,
+      toPort: 65535,
     });
   }
 }

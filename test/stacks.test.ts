@@ -7,9 +7,12 @@ const synth = synthesizeAll();
 const envs = allEnvironments();
 
 describe("stack set", () => {
-  it("holds bootstrap, global and one stack per regional plane for every environment", () => {
-    const expected = envs.flatMap((e) => [`${e.name}-bootstrap`, `${e.name}-global`, ...e.regions.map((r) => `${e.name}-regional-${r.key}`)]);
-    for (const name of expected) expect(synth.stacks.has(name)).toBe(true);
+  it("holds bootstrap, global, one stack per regional plane and one in-cluster stack per plane for every environment", () => {
+    const expected = envs.flatMap((e) => {
+      const planes = [`${e.name}-global`, ...e.regions.map((r) => `${e.name}-regional-${r.key}`)];
+      return [`${e.name}-bootstrap`, ...planes, ...planes.map((p) => `${p}-k8s`)];
+    });
+    expect([...synth.stacks.keys()].sort()).toEqual(expected.sort());
     expect(envs.map((e) => e.name)).toEqual([...ENVIRONMENT_NAMES]);
   });
 
@@ -32,9 +35,11 @@ describe.each(envs)("stacks of $name", (env) => {
     expect(tf.terraform.required_providers.aws.version).toBe("5.100.0");
   });
 
-  it.each(names)("%s uses only the AWS provider, guarded by account id, with the mandatory tags", (name) => {
+  it.each(names)("%s guards its AWS providers by account id and sets the mandatory tags", (name) => {
     const tf = stack(synth, name);
-    expect(Object.keys(tf.terraform.required_providers)).toEqual(["aws"]);
+    const providers = Object.keys(tf.terraform.required_providers).sort();
+    // Plane and bootstrap stacks stay AWS-only so that real terraform validates them offline.
+    expect(providers).toEqual(name.endsWith("-k8s") ? ["aws", "helm", "kubernetes", "random"] : ["aws"]);
     for (const provider of tf.provider!.aws) {
       expect(provider.allowed_account_ids).toEqual([env.accountId]);
       const tags = provider.default_tags[0].tags;

@@ -31,6 +31,8 @@ export class EncryptionKey extends Construct {
   readonly key: KmsKey;
   /** ARN of the key. */
   readonly arn: string;
+  /** Full alias name (`alias/<alias>`), a literal other stacks can look the key up by. */
+  readonly aliasName: string;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -65,7 +67,8 @@ export class EncryptionKey extends Construct {
       policy: policyDocument(statements),
       tags: { Name: props.alias },
     });
-    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+    this.aliasName = `alias/${props.alias}`;
+    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
   }
 }

@@ -181,6 +181,15 @@ const database = z
   })
   .strict();
 
+const ingress = z
+  .object({
+    /** ACM certificate (in the plane's region) the public load balancer serves on 443. */
+    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/<uuid>"),
+    /** Source CIDRs allowed to reach the public load balancer on 443. */
+    allowedCidrs: z.array(cidrString).min(1, "must list at least one CIDR (0.0.0.0/0 for the whole internet)").default(["0.0.0.0/0"]),
+  })
+  .strict();
+
 /** One plane's settings: the global plane and each regional plane share this shape. */
 const planeObject = z
   .object({
@@ -200,6 +209,8 @@ const planeObject = z
     cluster,
     /** The plane's PostgreSQL Multi-AZ DB cluster. */
     database,
+    /** The plane's public ingress (HTTPS 443 through an AWS load balancer). */
+    ingress,
   })
   .strict();
 
@@ -225,6 +236,10 @@ function refinePlane(p: z.infer<typeof planeObject>, ctx: z.RefinementCtx): void
     const { iops, allocatedStorageGiB } = p.database;
     if (iops < allocatedStorageGiB / 2 || iops > allocatedStorageGiB * 50) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["database", "iops"], message: `must lie between 0.5 and 50 IOPS per GiB of allocated storage (${allocatedStorageGiB / 2} to ${allocatedStorageGiB * 50})` });
+    }
+    const certRegion = p.ingress.certificateArn.split(":")[3];
+    if (certRegion !== undefined && certRegion !== p.region) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["ingress", "certificateArn"], message: `must be a certificate in the plane's region ${p.region} (a load balancer can only use certificates of its own region)` });
     }
     checkSubnets(p, ctx);
 }
@@ -271,6 +286,36 @@ const regionalPlane = planeObject
   .strict()
   .superRefine(refinePlane);
 
+const semver = z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact chart version like 1.2.3 (no ranges: releases must be reproducible)");
+
+const kubernetes = z
+  .object({
+    /** Pinned Helm chart versions of the in-cluster stacks. */
+    charts: z
+      .object({
+        /** prometheus-community/kube-prometheus-stack. */
+        kubePrometheusStack: semver,
+        /** eks/aws-load-balancer-controller. */
+        awsLoadBalancerController: semver,
+      })
+      .strict(),
+    /** Monitoring sizes. */
+    monitoring: z
+      .object({
+        /** Days Prometheus keeps samples. */
+        prometheusRetentionDays: z.number().int().min(1, "must be at least 1 day").max(365, "must be at most 365 days").default(15),
+        /** Prometheus volume size in GiB. */
+        prometheusStorageGiB: z.number().int().min(10, "must be at least 10 GiB").max(16384).default(50),
+        /** Alertmanager volume size in GiB. */
+        alertmanagerStorageGiB: z.number().int().min(1, "must be at least 1 GiB").max(1024).default(10),
+        /** Grafana volume size in GiB. */
+        grafanaStorageGiB: z.number().int().min(1, "must be at least 1 GiB").max(1024).default(10),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 const stateConfig = z
   .object({
     /** `local` (state files under `state/` in the checkout) or `s3` (the bootstrap stack's bucket). */
@@ -306,6 +351,8 @@ export const environmentSchema = z
     global: plane,
     /** The regional planes (at least one), each keyed by a short name. */
     regions: z.array(regionalPlane).min(1, "must define at least one regional plane"),
+    /** In-cluster settings shared by every plane: chart pins and monitoring sizes. */
+    kubernetes,
     /** Whether the in-cluster stacks deploy the nginx smoke-test app. */
     smokeTestApp: z.boolean().default(false),
     /** Bucket name for configuration bundles (globally unique; `cdn-config-bundles` in prod). */

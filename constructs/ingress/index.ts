@@ -1,0 +1,81 @@
+/**
+ * The AWS side of a plane's ingress: the AWS Load Balancer Controller's Pod Identity role, and the
+ * security group of the internet-facing load balancer, which admits HTTPS (443) from the internet and
+ * nothing else, and may only talk to targets inside the VPC. The controller itself (a Helm release) and
+ * the Ingress objects live in the in-cluster stack; Ingresses name this group with the
+ * `alb.ingress.kubernetes.io/security-groups` annotation (by its Name tag).
+ */
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+import { PodIdentityRole } from "../pod-identity";
+import { loadBalancerControllerStatements } from "./controller-policy";
+
+/** Namespace and service account of the AWS Load Balancer Controller. */
+export const LOAD_BALANCER_CONTROLLER_SUBJECT = { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" } as const;
+
+/** Props of {@link IngressAccess}. */
+export interface IngressAccessProps {
+  /** Prefix of resource names, e.g. `cdn-prod-global`. */
+  readonly namePrefix: string;
+  /** Cluster whose controller gets the role. */
+  readonly clusterName: string;
+  /** VPC of the load balancer. */
+  readonly vpcId: string;
+  /** CIDR of the VPC (the only place the load balancer may forward to). */
+  readonly vpcCidr: string;
+  /** Region of the plane. */
+  readonly region: string;
+  /** Account of the plane. */
+  readonly accountId: string;
+  /** Source CIDRs allowed to reach 443. Defaults to the whole IPv4 internet. */
+  readonly allowedCidrs?: readonly string[];
+}
+
+/** Load balancer controller identity and the public load balancer's security group. */
+export class IngressAccess extends Construct {
+  /** The controller's role. */
+  readonly controllerRole: PodIdentityRole;
+  /** Security group of the internet-facing load balancer. */
+  readonly loadBalancerSecurityGroup: SecurityGroup;
+  /** Name (and Name tag) of that security group, for the Ingress annotation. */
+  readonly loadBalancerSecurityGroupName: string;
+
+  constructor(scope: Construct, id: string, props: IngressAccessProps) {
+    super(scope, id);
+    this.controllerRole = new PodIdentityRole(this, "controller", {
+      roleName: `${props.namePrefix}-aws-load-balancer-controller`,
+      description: `AWS Load Balancer Controller of ${props.clusterName}`,
+      clusterName: props.clusterName,
+      ...LOAD_BALANCER_CONTROLLER_SUBJECT,
+      statements: loadBalancerControllerStatements(props.region, props.accountId),
+    });
+
+    this.loadBalancerSecurityGroupName = `${props.namePrefix}-ingress-lb`;
+    this.loadBalancerSecurityGroup = new SecurityGroup(this, "lb-sg", {
+      name: this.loadBalancerSecurityGroupName,
+      description: "Internet-facing load balancer: HTTPS in from the internet, out to targets in the VPC only",
+      vpcId: props.vpcId,
+      tags: { Name: this.loadBalancerSecurityGroupName, "cdn.platform/role": "public-load-balancer" },
+    });
+    (props.allowedCidrs ?? ["0.0.0.0/0"]).forEach((cidr, i) => {
+      new VpcSecurityGroupIngressRule(this, `https-in-${i}`, {
+        securityGroupId: this.loadBalancerSecurityGroup.id,
+        description: `HTTPS from ${cidr} to the public load balancer`,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
+      });
+    });
+    new VpcSecurityGroupEgressRule(this, "to-targets", {
+      securityGroupId: this.loadBalancerSecurityGroup.id,
+      description: "Load balancer to its targets (pod IPs) inside the VPC",
+      ipProtocol: "tcp",
+      fromPort: 1024,
+      toPort: 65535,
+      cidrIpv4: props.vpcCidr,
+    });
+  }
+}

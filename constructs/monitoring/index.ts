@@ -1,0 +1,122 @@
+/**
+ * In-cluster monitoring: the kube-prometheus-stack Helm release (Prometheus operator, Prometheus,
+ * Alertmanager, Grafana, node-exporter, kube-state-metrics) in its own namespace. Grafana's admin
+ * password is a `random_password` placed in a Kubernetes secret that the chart reads
+ * (`grafana.admin.existingSecret`); it never appears in Helm values. Prometheus labels every series
+ * with the cluster, region and environment so that federated or remote-written data stays attributable.
+ */
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { Password } from "@cdktf/provider-random/lib/password";
+import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
+
+/** Where the chart comes from. */
+export const KUBE_PROMETHEUS_STACK_REPOSITORY = "https://prometheus-community.github.io/helm-charts";
+
+/** Props of {@link Monitoring}. */
+export interface MonitoringProps {
+  /** Pinned kube-prometheus-stack chart version. */
+  readonly chartVersion: string;
+  /** Namespace to create and install into. */
+  readonly namespace: string;
+  /** Cluster name (external label `cluster`). */
+  readonly clusterName: string;
+  /** Region (external label `region`). */
+  readonly region: string;
+  /** Environment (external label `environment`). */
+  readonly environment: string;
+  /** Storage class for the persistent volumes. */
+  readonly storageClassName: string;
+  /** Days Prometheus keeps samples. Defaults to 15. */
+  readonly retentionDays?: number;
+  /** Prometheus volume size in GiB. Defaults to 50. */
+  readonly prometheusStorageGiB?: number;
+  /** Alertmanager volume size in GiB. Defaults to 10. */
+  readonly alertmanagerStorageGiB?: number;
+  /** Grafana volume size in GiB. Defaults to 10. */
+  readonly grafanaStorageGiB?: number;
+  /** Resources the release must wait for (e.g. the storage class). */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/** kube-prometheus-stack with a generated Grafana admin secret. */
+export class Monitoring extends Construct {
+  /** The Helm release. */
+  readonly release: Release;
+  /** Name of the Kubernetes secret holding Grafana's admin credentials. */
+  readonly grafanaSecretName = "grafana-admin";
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const namespace = new NamespaceV1(this, "namespace", {
+      metadata: { name: props.namespace, labels: { "app.kubernetes.io/managed-by": "terraform", "pod-security.kubernetes.io/enforce": "privileged" } },
+    });
+    const password = new Password(this, "grafana-password", { length: 32, special: false });
+    const secret = new SecretV1(this, "grafana-admin", {
+      metadata: { name: this.grafanaSecretName, namespace: namespace.metadata.name },
+      data: { "admin-user": "admin", "admin-password": password.result },
+      type: "Opaque",
+    });
+    const volume = (gib: number) => ({
+      spec: { storageClassName: props.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } },
+    });
+    const values = {
+      // The chart installs its CRDs through the `crds` subchart on first install (and keeps them on
+      // uninstall); Helm's own CRD handling stays on too.
+      crds: { enabled: true },
+      fullnameOverride: "kps",
+      defaultRules: { create: true },
+      // EKS does not expose these control-plane components to in-cluster scraping; leaving them on only
+      // produces permanently failing targets and TargetDown alerts.
+      kubeControllerManager: { enabled: false },
+      kubeScheduler: { enabled: false },
+      kubeEtcd: { enabled: false },
+      kubeProxy: { enabled: false },
+      kubeStateMetrics: { enabled: true },
+      nodeExporter: { enabled: true },
+      alertmanager: {
+        enabled: true,
+        alertmanagerSpec: { storage: { volumeClaimTemplate: volume(props.alertmanagerStorageGiB ?? 10) } },
+      },
+      grafana: {
+        enabled: true,
+        admin: { existingSecret: this.grafanaSecretName, userKey: "admin-user", passwordKey: "admin-password" },
+        persistence: { enabled: true, storageClassName: props.storageClassName, size: `${props.grafanaStorageGiB ?? 10}Gi` },
+        defaultDashboardsTimezone: "utc",
+      },
+      prometheus: {
+        prometheusSpec: {
+          retention: `${props.retentionDays ?? 15}d`,
+          externalLabels: { cluster: props.clusterName, region: props.region, environment: props.environment },
+          storageSpec: { volumeClaimTemplate: volume(props.prometheusStorageGiB ?? 50) },
+          // Pick up ServiceMonitors/PodMonitors/rules from every release and namespace, not only this one.
+          serviceMonitorSelectorNilUsesHelmValues: false,
+          podMonitorSelectorNilUsesHelmValues: false,
+          ruleSelectorNilUsesHelmValues: false,
+          probeSelectorNilUsesHelmValues: false,
+        },
+      },
+    };
+    this.release = new Release(this, "release", {
+      name: "kube-prometheus-stack",
+      repository: KUBE_PROMETHEUS_STACK_REPOSITORY,
+      chart: "kube-prometheus-stack",
+      version: props.chartVersion,
+      namespace: props.namespace,
+      createNamespace: false,
+      values: [JSON.stringify(values, null, 2)],
+      skipCrds: false,
+      // A first install pulls images and provisions three volumes: give it time, and never leave a
+      // half-installed release behind.
+      timeout: 1200,
+      wait: true,
+      waitForJobs: true,
+      atomic: false,
+      cleanupOnFail: true,
+      maxHistory: 10,
+      dependsOn: [namespace, secret, ...(props.dependsOn ?? [])],
+    });
+  }
+}

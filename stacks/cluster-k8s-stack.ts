@@ -1,0 +1,127 @@
+/**
+ * `<env>-global-k8s` and `<env>-regional-<key>-k8s`: what runs inside a plane's cluster. The
+ * `kubernetes` and `helm` providers are configured from an `aws_eks_cluster` *data source* looked up by
+ * the cluster's name (known from config) with `exec` auth (`aws eks get-token`), never from resources of
+ * the same state, so the first plan works. The stack depends explicitly on its plane stack.
+ */
+import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
+import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { Fn } from "cdktf";
+import type { Construct } from "constructs";
+import { LoadBalancerController } from "../constructs/ingress/controller";
+import { Monitoring } from "../constructs/monitoring";
+import { SmokeTestApp } from "../constructs/smoke-test";
+import { WorkloadNamespace } from "../constructs/workloads";
+import type { EnvironmentConfig, PlaneConfig } from "../src/config/schema";
+import {
+  DEFAULT_STORAGE_CLASS,
+  MONITORING_NAMESPACE,
+  SMOKE_TEST_NAMESPACE,
+  WORKLOAD_NAMESPACE,
+  WORKLOAD_SERVICE_ACCOUNT,
+  clusterName,
+  databaseName,
+  k8sStackName,
+  planeId,
+  type PlaneRef,
+} from "../src/naming";
+import { EnvironmentStack } from "../src/stack-base";
+import type { PlaneStack } from "./plane-stack";
+
+/** Props of {@link ClusterK8sStack}. */
+export interface ClusterK8sStackProps {
+  /** The validated environment. */
+  readonly env: EnvironmentConfig;
+  /** Which plane's cluster. */
+  readonly plane: PlaneRef;
+  /** The plane's config. */
+  readonly config: PlaneConfig;
+  /** The plane's AWS stack (this stack depends on it; names are shared, not values). */
+  readonly planeStack: PlaneStack;
+}
+
+/** The exec block both providers use: a short-lived token from the AWS CLI. */
+export function eksExecAuth(cluster: string, region: string) {
+  return { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", cluster, "--region", region] };
+}
+
+/** In-cluster resources of one plane. */
+export class ClusterK8sStack extends EnvironmentStack {
+  /** The monitoring release. */
+  readonly monitoring: Monitoring;
+  /** The workload namespace. */
+  readonly workloads: WorkloadNamespace;
+
+  constructor(scope: Construct, props: ClusterK8sStackProps) {
+    super(scope, k8sStackName(props.env.name, props.plane), props.env);
+    const { env, plane, config, planeStack } = props;
+    this.addDependency(planeStack);
+    const name = clusterName(plane);
+    this.awsProvider("aws", config.region, undefined, { Plane: planeId(plane) });
+
+    const cluster = new DataAwsEksCluster(this, "cluster", { name });
+    const connection = {
+      host: cluster.endpoint,
+      clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
+    };
+    new KubernetesProvider(this, "kubernetes", { ...connection, exec: [eksExecAuth(name, config.region)] });
+    new HelmProvider(this, "helm", { kubernetes: { ...connection, exec: eksExecAuth(name, config.region) } });
+    new RandomProvider(this, "random", {});
+
+    const volumeKey = new DataAwsKmsAlias(this, "volume-key", { name: planeStack.cluster.key.aliasName });
+    const storageClass = new StorageClassV1(this, "gp3", {
+      metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+      storageProvisioner: "ebs.csi.aws.com",
+      reclaimPolicy: "Delete",
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      parameters: { type: "gp3", encrypted: "true", kmsKeyId: volumeKey.targetKeyArn, "csi.storage.k8s.io/fstype": "ext4" },
+    });
+
+    const controller = new LoadBalancerController(this, "load-balancer-controller", {
+      chartVersion: env.kubernetes.charts.awsLoadBalancerController,
+      clusterName: name,
+      region: config.region,
+      vpcId: cluster.vpcConfig.get(0).vpcId,
+    });
+
+    this.monitoring = new Monitoring(this, "monitoring", {
+      chartVersion: env.kubernetes.charts.kubePrometheusStack,
+      namespace: MONITORING_NAMESPACE,
+      clusterName: name,
+      region: config.region,
+      environment: env.name,
+      storageClassName: DEFAULT_STORAGE_CLASS,
+      retentionDays: env.kubernetes.monitoring.prometheusRetentionDays,
+      prometheusStorageGiB: env.kubernetes.monitoring.prometheusStorageGiB,
+      alertmanagerStorageGiB: env.kubernetes.monitoring.alertmanagerStorageGiB,
+      grafanaStorageGiB: env.kubernetes.monitoring.grafanaStorageGiB,
+      dependsOn: [storageClass],
+    });
+
+    this.workloads = new WorkloadNamespace(this, "workloads", {
+      namespace: WORKLOAD_NAMESPACE,
+      serviceAccount: WORKLOAD_SERVICE_ACCOUNT,
+      config: {
+        ENVIRONMENT: env.name,
+        PLANE: planeId(plane),
+        AWS_REGION: config.region,
+        CLUSTER_NAME: name,
+        DB_NAME: databaseName(plane),
+      },
+    });
+
+    if (env.smokeTestApp) {
+      new SmokeTestApp(this, "smoke-test", {
+        namespace: SMOKE_TEST_NAMESPACE,
+        certificateArn: config.ingress.certificateArn,
+        loadBalancerSecurityGroup: planeStack.ingress.loadBalancerSecurityGroupName,
+        dependsOn: [controller.release],
+      });
+    }
+  }
+}

@@ -1,0 +1,214 @@
+/** EKS clusters of every plane: names, placement, encryption, logging, access, nodes, add-ons. */
+import { TerraformStack, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { CONTROL_PLANE_LOG_TYPES, Cluster } from "../constructs/cluster";
+import { ConfigError, loadEnvironment } from "../src/config/load";
+import { dev } from "../environments/dev";
+import { clusterName, planeStackName, planesOf } from "../src/naming";
+import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll, type TfJson } from "./helpers/synth";
+
+const synth = synthesizeAll();
+const planes = allEnvironments().flatMap((env) =>
+  planesOf(env).map(({ ref, config }) => ({ env, ref, config, name: planeStackName(env.name, ref) })),
+);
+
+describe.each(planes)("cluster of $name", ({ env, ref, config, name }) => {
+  const tf = stack(synth, name);
+  const [[clusterId, cluster]] = resourcesOf(tf, "aws_eks_cluster");
+  const privateSubnets = resourcesOf(tf, "aws_subnet").filter(([, s]) => s.tags.Tier === "private");
+
+  it(`is named ${clusterName(ref)} and runs the pinned Kubernetes version`, () => {
+    expect(cluster.name).toBe(clusterName(ref));
+    expect(cluster.name).toBe(ref.kind === "global" ? "cdn-global-control" : `cdn-regional-${ref.key}`);
+    expect(cluster.version).toBe(config.cluster.kubernetesVersion);
+    expect(cluster.upgrade_policy.support_type).toBe("STANDARD");
+  });
+
+  it("sits in the private subnets of at least 2 AZs", () => {
+    const ids = cluster.vpc_config.subnet_ids.map(refName);
+    expect(ids.sort()).toEqual(privateSubnets.map(([n]) => n).sort());
+    expect(new Set(privateSubnets.map(([, s]) => s.availability_zone)).size).toBeGreaterThanOrEqual(2);
+  });
+
+  it("keeps the API endpoint private unless CIDRs are configured", () => {
+    expect(cluster.vpc_config.endpoint_private_access).toBe(true);
+    expect(cluster.vpc_config.endpoint_public_access).toBe(config.cluster.publicAccessCidrs.length > 0);
+  });
+
+  it("envelope-encrypts secrets with a rotating customer-managed key", () => {
+    expect(cluster.encryption_config.resources).toEqual(["secrets"]);
+    const key = tf.resource!.aws_kms_key[refName(cluster.encryption_config.provider.key_arn)];
+    expect(key.enable_key_rotation).toBe(true);
+  });
+
+  it("ships all control-plane logs to an encrypted log group with retention", () => {
+    expect(cluster.enabled_cluster_log_types).toEqual([...CONTROL_PLANE_LOG_TYPES]);
+    const group = configsOf(tf, "aws_cloudwatch_log_group").find((g) => g.name === `/aws/eks/${cluster.name}/cluster`);
+    expect(group.retention_in_days).toBe(config.cluster.logRetentionDays);
+    expect(group.kms_key_id).toMatch(/aws_kms_key/);
+    expect(cluster.depends_on.some((d: string) => d.startsWith("aws_cloudwatch_log_group."))).toBe(true);
+  });
+
+  it("authenticates with access entries: creator and admins get cluster-admin, viewers read-only", () => {
+    expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true });
+    const entries = configsOf(tf, "aws_eks_access_entry").map((e) => e.principal_arn);
+    expect(entries.sort()).toEqual([...config.cluster.adminRoleArns, ...config.cluster.viewerRoleArns].sort());
+    const associations = configsOf(tf, "aws_eks_access_policy_association");
+    const policyOf = (arn: string) => associations.find((a) => a.principal_arn.includes(refNameOfEntry(tf, arn)))?.policy_arn;
+    for (const arn of config.cluster.adminRoleArns) expect(policyOf(arn)).toMatch(/AmazonEKSClusterAdminPolicy$/);
+    for (const arn of config.cluster.viewerRoleArns) expect(policyOf(arn)).toMatch(/AmazonEKSViewPolicy$/);
+    for (const a of associations) expect(a.access_scope.type).toBe("cluster");
+  });
+
+  it("runs managed node groups of 3-5 nodes across the private subnets", () => {
+    const groups = configsOf(tf, "aws_eks_node_group");
+    expect(groups).toHaveLength(config.cluster.nodeGroups.length);
+    groups.forEach((group, i) => {
+      const wanted = config.cluster.nodeGroups[i];
+      expect(group.scaling_config).toEqual({ min_size: wanted.minSize, max_size: wanted.maxSize, desired_size: wanted.desiredSize ?? wanted.minSize });
+      expect(group.scaling_config.min_size).toBeGreaterThanOrEqual(3);
+      expect(group.scaling_config.max_size).toBeLessThanOrEqual(5);
+      expect(group.instance_types).toEqual(wanted.instanceTypes);
+      expect(group.subnet_ids.map(refName).sort()).toEqual(privateSubnets.map(([n]) => n).sort());
+      expect(group.remote_access).toBeUndefined();
+      expect(group.cluster_name).toBe(`\${aws_eks_cluster.${clusterId}.name}`);
+    });
+  });
+
+  it("launches nodes with IMDSv2 only (hop limit 1), encrypted gp3 root volumes and no SSH key", () => {
+    for (const group of configsOf(tf, "aws_eks_node_group")) {
+      const template = tf.resource!.aws_launch_template[refName(group.launch_template.id)];
+      expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1, http_endpoint: "enabled" });
+      expect(template.block_device_mappings[0].ebs).toMatchObject({ encrypted: "true", volume_type: "gp3" });
+      expect(template.block_device_mappings[0].ebs.kms_key_id).toMatch(/aws_kms_key/);
+      expect(template.key_name).toBeUndefined();
+      const instanceTags = template.tag_specifications.find((t: any) => t.resource_type === "instance").tags;
+      for (const tag of ["Environment", "Service", "Team", "CostCenter"]) expect(instanceTags[tag]).toBeDefined();
+    }
+  });
+
+  it("gives the control plane and nodes only the AWS managed policies they need", () => {
+    const attachments = configsOf(tf, "aws_iam_role_policy_attachment").map((a) => a.policy_arn);
+    expect(attachments).toEqual(
+      expect.arrayContaining([
+        "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+        "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+        "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+        "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+      ]),
+    );
+    expect(attachments.filter((a) => /AdministratorAccess|PowerUser|FullAccess/.test(a))).toEqual([]);
+  });
+
+  it("installs the pinned add-ons, the EBS CSI driver with its own Pod Identity role", () => {
+    const addons = Object.fromEntries(configsOf(tf, "aws_eks_addon").map((a) => [a.addon_name, a]));
+    expect(Object.keys(addons).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
+    expect(addons["vpc-cni"].addon_version).toBe(config.cluster.addons.vpcCni);
+    expect(addons.coredns.addon_version).toBe(config.cluster.addons.coreDns);
+    expect(addons["kube-proxy"].addon_version).toBe(config.cluster.addons.kubeProxy);
+    expect(addons["eks-pod-identity-agent"].addon_version).toBe(config.cluster.addons.podIdentityAgent);
+    expect(addons["aws-ebs-csi-driver"].addon_version).toBe(config.cluster.addons.ebsCsiDriver);
+    const association = addons["aws-ebs-csi-driver"].pod_identity_association[0];
+    expect(association.service_account).toBe("ebs-csi-controller-sa");
+    const role = tf.resource!.aws_iam_role[refName(association.role_arn)];
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Service).toBe("pods.eks.amazonaws.com");
+  });
+
+  it("admits only the public load balancer's group into the cluster security group for pod targets", () => {
+    const rules = configsOf(tf, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("cluster_security_group_id"));
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule.cidr_ipv4).toBeUndefined();
+      expect(rule.referenced_security_group_id).toMatch(/aws_security_group\./);
+    }
+  });
+
+  it("opens the public load balancer on 443 only", () => {
+    const lb = resourcesOf(tf, "aws_security_group").find(([, g]) => g.name === `cdn-${env.name}-${ref.kind === "global" ? "global" : `regional-${ref.key}`}-ingress-lb`)!;
+    const rules = configsOf(tf, "aws_vpc_security_group_ingress_rule").filter((r) => r.security_group_id === `\${aws_security_group.${lb[0]}.id}`);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) expect([rule.from_port, rule.to_port, rule.ip_protocol]).toEqual([443, 443, "tcp"]);
+  });
+});
+
+function refNameOfEntry(tf: TfJson, principalArn: string): string {
+  const [name] = resourcesOf(tf, "aws_eks_access_entry").find(([, e]) => e.principal_arn === principalArn)!;
+  return name;
+}
+
+describe("Cluster construct", () => {
+  const base = {
+    name: "c",
+    namePrefix: "t",
+    kubernetesVersion: "1.35",
+    subnetIds: ["subnet-a", "subnet-b"],
+    availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    region: "eu-west-1",
+    accountId: "123456789012",
+    nodeGroups: [{ name: "system", instanceTypes: ["m6i.large"] }],
+    addons: { vpcCni: "v1", coreDns: "v1", kubeProxy: "v1", podIdentityAgent: "v1", ebsCsiDriver: "v1" },
+  };
+  const build = (props: Partial<typeof base> & Record<string, unknown> = {}) => {
+    const s = new TerraformStack(Testing.app(), "test");
+    new Cluster(s, "cluster", { ...base, ...props } as any);
+    return JSON.parse(Testing.synth(s)) as TfJson;
+  };
+
+  it("defaults to 3-5 nodes and a private-only endpoint", () => {
+    const tf = build();
+    expect(configsOf(tf, "aws_eks_node_group")[0].scaling_config).toEqual({ min_size: 3, max_size: 5, desired_size: 3 });
+    expect(configsOf(tf, "aws_eks_cluster")[0].vpc_config.endpoint_public_access).toBe(false);
+    expect(configsOf(tf, "aws_eks_cluster")[0].vpc_config.public_access_cidrs).toBeUndefined();
+  });
+
+  it("opens the public endpoint only to the given CIDRs", () => {
+    const tf = build({ publicAccessCidrs: ["203.0.113.0/24"] });
+    expect(configsOf(tf, "aws_eks_cluster")[0].vpc_config).toMatchObject({ endpoint_public_access: true, public_access_cidrs: ["203.0.113.0/24"] });
+  });
+
+  it("refuses node subnets in fewer than 2 AZs", () => {
+    expect(() => build({ availabilityZones: ["eu-west-1a", "eu-west-1a"] })).toThrow(/at least 2 availability zones/);
+  });
+});
+
+describe("bad cluster config fails with a clear message", () => {
+  const reject = (mutate: (env: any) => void): string => {
+    const env = structuredClone(dev) as any;
+    mutate(env);
+    try {
+      loadEnvironment(env, "environments/dev.ts");
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error("expected rejection");
+  };
+
+  it("min > max nodes", () => {
+    const message = reject((e) => Object.assign(e.global.cluster.nodeGroups[0], { minSize: 6, maxSize: 5 }));
+    expect(message).toContain("global.cluster.nodeGroups[0].minSize: got 6; must not exceed maxSize (5)");
+  });
+
+  it("an unsupported Kubernetes version", () => {
+    const message = reject((e) => (e.regions[0].cluster.kubernetesVersion = "1.29"));
+    expect(message).toContain('regions[0].cluster.kubernetesVersion: got "1.29"; must be a Kubernetes version in EKS standard support');
+  });
+
+  it("fewer than 2 AZs for the node subnets", () => {
+    const message = reject((e) => (e.global.availabilityZones = ["us-east-1a"]));
+    expect(message).toContain("global.availabilityZones");
+    expect(message).toContain("at least 2 availability zones");
+  });
+
+  it("an add-on version that is not an EKS build", () => {
+    const message = reject((e) => (e.global.cluster.addons = { ...e.global.cluster.addons, coreDns: "latest" }));
+    expect(message).toContain('global.cluster.addons.coreDns: got "latest"; must be an EKS add-on version');
+  });
+
+  it("a certificate from another region", () => {
+    const message = reject((e) => (e.regions[0].ingress.certificateArn = e.global.ingress.certificateArn));
+    expect(message).toContain("regions[0].ingress.certificateArn");
+    expect(message).toContain("must be a certificate in the plane's region us-west-2");
+  });
+});
