@@ -5,8 +5,10 @@
  */
 import { buildApp } from "./app";
 import { loadEnvironments } from "./environments";
+import { installSynthSpeedups } from "./perf";
 
 function main(): void {
+  installSynthSpeedups();
   const names = (process.env.CDN_ENVIRONMENTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   let environments;
   try {
