@@ -35,7 +35,7 @@ export function addEnvironment(app: App, env: EnvironmentConfig): EnvironmentSta
   const regional = new Map<string, PlaneStack>();
   for (const { ref, config } of regionalPlanes) {
     if (ref.kind !== "regional") continue;
-    const stack = new PlaneStack(app, { env, plane: ref, config });
+    const stack = new PlaneStack(app, { env, plane: ref, config, global });
     stack.addDependency(global);
     regional.set(ref.key, stack);
   }

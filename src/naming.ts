@@ -69,3 +69,13 @@ export const SMOKE_TEST_NAMESPACE = "smoke-test";
 
 /** Name of the plane's gp3 default storage class. */
 export const DEFAULT_STORAGE_CLASS = "gp3";
+
+/** Name of the plane's workload IAM role (bound to the workload service account by Pod Identity). */
+export function workloadRoleName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-workload`;
+}
+
+/** ARN of the plane's workload role (a literal: other stacks grant it access before it exists). */
+export function workloadRoleArn(accountId: string, env: string, plane: PlaneRef): string {
+  return `arn:aws:iam::${accountId}:role/${workloadRoleName(env, plane)}`;
+}

@@ -4,12 +4,27 @@
  */
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { Construct } from "constructs";
+import { BundleBucket, bundleBucketStatements } from "../constructs/bundle-bucket";
 import { Cluster } from "../constructs/cluster";
 import { IngressAccess } from "../constructs/ingress";
 import { EncryptionKey } from "../constructs/kms-key";
 import { Network } from "../constructs/network";
+import { PlanePeering } from "../constructs/peering";
+import { PodIdentityRole } from "../constructs/pod-identity";
 import type { EnvironmentConfig, PlaneConfig } from "../src/config/schema";
-import { clusterName, planeId, planeStackName, resourcePrefix, type PlaneRef } from "../src/naming";
+import {
+  GLOBAL_PLANE,
+  WORKLOAD_NAMESPACE,
+  WORKLOAD_SERVICE_ACCOUNT,
+  clusterName,
+  planeId,
+  planeStackName,
+  regionalPlane,
+  resourcePrefix,
+  workloadRoleArn,
+  workloadRoleName,
+  type PlaneRef,
+} from "../src/naming";
 import { EnvironmentStack } from "../src/stack-base";
 
 /** Props of {@link PlaneStack}. */
@@ -20,6 +35,8 @@ export interface PlaneStackProps {
   readonly plane: PlaneRef;
   /** The plane's config. */
   readonly config: PlaneConfig;
+  /** The global plane's stack (regional planes peer with it). */
+  readonly global?: PlaneStack;
 }
 
 /** One plane's AWS-only stack. */
@@ -32,6 +49,10 @@ export class PlaneStack extends EnvironmentStack {
   readonly cluster: Cluster;
   /** The plane's ingress identity and load balancer security group. */
   readonly ingress: IngressAccess;
+  /** The plane's workload role, bound to the workload service account. */
+  readonly workloadRole: PodIdentityRole;
+  /** The configuration-bundle bucket (global plane only). */
+  readonly bundleBucket?: BundleBucket;
 
   constructor(scope: Construct, props: PlaneStackProps) {
     super(scope, planeStackName(props.env.name, props.plane), props.env);
@@ -99,5 +120,50 @@ export class PlaneStack extends EnvironmentStack {
       fromPort: 1024,
       toPort: 65535,
     });
+
+    // The bundle bucket lives with the global plane; regional workload roles are granted by name, so
+    // the global stack never waits for regional ones.
+    const bundle = { bucketName: env.bundleBucketName, region: env.global.region, accountId: env.accountId };
+    if (plane.kind === "global") {
+      this.bundleBucket = new BundleBucket(this, "bundle-bucket", {
+        ...bundle,
+        writerRoleArns: [workloadRoleArn(env.accountId, env.name, GLOBAL_PLANE)],
+        readerRoleArns: env.regions.map((r) => workloadRoleArn(env.accountId, env.name, regionalPlane(r.key))),
+        breakGlassRoleArn: env.breakGlassRoleArn,
+      });
+    }
+    this.workloadRole = new PodIdentityRole(this, "workload-role", {
+      roleName: workloadRoleName(env.name, plane),
+      description: `Control-plane services of ${name} (${WORKLOAD_NAMESPACE}/${WORKLOAD_SERVICE_ACCOUNT})`,
+      clusterName: this.cluster.cluster.name,
+      namespace: WORKLOAD_NAMESPACE,
+      serviceAccount: WORKLOAD_SERVICE_ACCOUNT,
+      statements: bundleBucketStatements(bundle, plane.kind === "global" ? "read-write" : "read"),
+    });
+
+    if (props.global) {
+      const global = props.global;
+      const globalProvider = this.awsProvider("aws-global", env.global.region, "global", { Plane: planeId(plane) });
+      new PlanePeering(this, "peering-global", {
+        namePrefix: prefix,
+        accountId: env.accountId,
+        requester: {
+          name: planeId(plane),
+          vpcId: this.network.vpcId,
+          cidr: this.network.cidr,
+          routeTableIds: this.network.privateRouteTables.map((t) => t.id),
+          securityGroupId: this.cluster.clusterSecurityGroupId,
+        },
+        accepter: {
+          name: "global",
+          region: env.global.region,
+          vpcId: global.network.vpcId,
+          cidr: global.network.cidr,
+          routeTableIds: global.network.privateRouteTables.map((t) => t.id),
+          securityGroupId: global.cluster.clusterSecurityGroupId,
+        },
+        accepterProvider: globalProvider,
+      });
+    }
   }
 }

@@ -1,0 +1,143 @@
+/**
+ * The configuration-bundle bucket (`cdn-config-bundles` in prod): private, versioned, encrypted with a
+ * rotating customer-managed key (bucket key on), TLS-only, noncurrent versions expire after 90 days,
+ * incomplete multipart uploads are aborted, server access logs go to a sibling log bucket, and the
+ * bucket policy denies object access to every principal except the listed readers, writers and the
+ * break-glass role. Writes are denied to readers even if an identity policy were to allow them.
+ *
+ * `bundleBucketStatements` is the typed grant helper: it returns the identity-policy statements a role
+ * needs for read or read-write access, from names alone, so stacks in other regions can grant access
+ * without referencing this stack's resources and no one hand-writes IAM JSON for the bucket.
+ */
+import { Construct } from "constructs";
+import type { Statement } from "../../src/iam";
+import { EncryptionKey } from "../kms-key";
+import { SecureBucket } from "../secure-bucket";
+
+/** Access levels the bucket grants. */
+export type BundleAccess = "read" | "read-write";
+
+/** What a grant needs to know about the bucket. */
+export interface BundleBucketRef {
+  /** Bucket name. */
+  readonly bucketName: string;
+  /** Region of the bucket (and its key). */
+  readonly region: string;
+  /** Account of the bucket. */
+  readonly accountId: string;
+}
+
+const READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectVersionAttributes"];
+const LIST_ACTIONS = ["s3:ListBucket", "s3:ListBucketVersions"];
+const WRITE_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+
+/** Identity-policy statements for `access` to the bundle bucket (S3 plus the bucket's KMS key via S3). */
+export function bundleBucketStatements(bucket: BundleBucketRef, access: BundleAccess): Statement[] {
+  const bucketArn = `arn:aws:s3:::${bucket.bucketName}`;
+  const viaS3 = [
+    { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${bucket.region}.amazonaws.com`] },
+    // With S3 bucket keys the encryption context is the bucket ARN.
+    { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: [bucketArn] },
+  ];
+  const keyArns = [`arn:aws:kms:${bucket.region}:${bucket.accountId}:key/*`];
+  const statements: Statement[] = [
+    { sid: "ListBundles", actions: LIST_ACTIONS, resources: [bucketArn] },
+    { sid: "ReadBundles", actions: READ_ACTIONS, resources: [`${bucketArn}/*`] },
+    { sid: "DecryptBundles", actions: ["kms:Decrypt"], resources: keyArns, conditions: viaS3 },
+  ];
+  if (access === "read-write") {
+    statements.push(
+      { sid: "WriteBundles", actions: WRITE_ACTIONS, resources: [`${bucketArn}/*`] },
+      { sid: "EncryptBundles", actions: ["kms:GenerateDataKey"], resources: keyArns, conditions: viaS3 },
+    );
+  }
+  return statements;
+}
+
+/** Props of {@link BundleBucket}. */
+export interface BundleBucketProps extends BundleBucketRef {
+  /** Role ARNs that may read bundles (they may not write). */
+  readonly readerRoleArns: readonly string[];
+  /** Role ARNs that may read and write bundles. */
+  readonly writerRoleArns: readonly string[];
+  /** A break-glass administrator role that keeps full object access. */
+  readonly breakGlassRoleArn: string;
+  /** Days noncurrent versions are kept. Defaults to 90. */
+  readonly noncurrentVersionExpirationDays?: number;
+}
+
+/** The bundle bucket, its key and its access-log bucket. */
+export class BundleBucket extends Construct {
+  /** The bucket. */
+  readonly bucket: SecureBucket;
+  /** The bucket's key. */
+  readonly key: EncryptionKey;
+
+  constructor(scope: Construct, id: string, props: BundleBucketProps) {
+    super(scope, id);
+    const bucketArn = `arn:aws:s3:::${props.bucketName}`;
+    const logBucketName = `${props.bucketName}-access-logs`;
+    this.key = new EncryptionKey(this, "key", {
+      description: `Configuration bundles in s3://${props.bucketName}`,
+      alias: `${props.bucketName}`,
+      accountId: props.accountId,
+      region: props.region,
+    });
+    // Server access logs can only be delivered to a bucket encrypted with SSE-S3.
+    const logs = new SecureBucket(this, "access-logs", {
+      bucketName: logBucketName,
+      noncurrentVersionExpirationDays: 30,
+      policyStatements: [
+        {
+          sid: "S3ServerAccessLogDelivery",
+          actions: ["s3:PutObject"],
+          resources: [`arn:aws:s3:::${logBucketName}/*`],
+          principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+          conditions: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [bucketArn] },
+          ],
+        },
+      ],
+    });
+    const everyone = [{ type: "*" as const, identifiers: ["*"] }];
+    this.bucket = new SecureBucket(this, "bucket", {
+      bucketName: props.bucketName,
+      kmsKeyArn: this.key.arn,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
+      accessLogBucket: { bucket: logs.name },
+      policyStatements: [
+        {
+          sid: "DenyObjectAccessToAllButWorkloadsAndBreakGlass",
+          effect: "Deny",
+          actions: ["s3:*Object*", "s3:ListBucket*", "s3:*MultipartUpload*"],
+          resources: [bucketArn, `${bucketArn}/*`],
+          principals: everyone,
+          conditions: [
+            {
+              test: "StringNotLike",
+              variable: "aws:PrincipalArn",
+              values: [...props.writerRoleArns, ...props.readerRoleArns, props.breakGlassRoleArn],
+            },
+          ],
+        },
+        {
+          sid: "DenyWritesToReaders",
+          effect: "Deny",
+          actions: ["s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject", "s3:AbortMultipartUpload"],
+          resources: [`${bucketArn}/*`],
+          principals: everyone,
+          conditions: [{ test: "StringNotLike", variable: "aws:PrincipalArn", values: [...props.writerRoleArns, props.breakGlassRoleArn] }],
+        },
+        {
+          sid: "DenyObjectsNotEncryptedWithTheBucketKey",
+          effect: "Deny",
+          actions: ["s3:PutObject"],
+          resources: [`${bucketArn}/*`],
+          principals: everyone,
+          conditions: [{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: [this.key.arn] }],
+        },
+      ],
+    });
+  }
+}

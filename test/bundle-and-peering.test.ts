@@ -1,0 +1,163 @@
+/** Bundle bucket, workload identity and the global <-> regional network path, for every environment. */
+import { describe, expect, it } from "vitest";
+import { bundleBucketStatements } from "../constructs/bundle-bucket";
+import { loadEnvironment } from "../src/config/load";
+import { ENVIRONMENTS } from "../environments";
+import { planeStackName, planesOf, regionalPlane, workloadRoleArn } from "../src/naming";
+import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll } from "./helpers/synth";
+
+const synth = synthesizeAll();
+const envs = allEnvironments();
+
+const policyOf = (text: string) => JSON.parse(text) as { Statement: any[] };
+
+describe.each(envs)("bundle bucket of $name", (env) => {
+  const tf = stack(synth, `${env.name}-global`);
+  const [[bucketId, bucket]] = resourcesOf(tf, "aws_s3_bucket").filter(([, b]) => b.bucket === env.bundleBucketName);
+  const companion = (type: string) => configsOf(tf, type).find((c) => c.bucket === `\${aws_s3_bucket.${bucketId}.id}`);
+
+  it(`is named ${env.name === "prod" ? "cdn-config-bundles" : "after the environment"}`, () => {
+    expect(bucket.bucket).toBe(env.name === "prod" ? "cdn-config-bundles" : `cdn-config-bundles-${env.name}`);
+  });
+
+  it("is versioned and expires noncurrent versions after 90 days", () => {
+    expect(companion("aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
+    const rules = companion("aws_s3_bucket_lifecycle_configuration").rule;
+    expect(rules.find((r: any) => r.noncurrent_version_expiration)?.noncurrent_version_expiration[0].noncurrent_days).toBe(90);
+    expect(rules.find((r: any) => r.abort_incomplete_multipart_upload)?.status).toBe("Enabled");
+  });
+
+  it("is encrypted with a rotating customer-managed key and a bucket key", () => {
+    const rule = companion("aws_s3_bucket_server_side_encryption_configuration").rule[0];
+    expect(rule.apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    expect(rule.bucket_key_enabled).toBe(true);
+    const key = tf.resource!.aws_kms_key[refName(rule.apply_server_side_encryption_by_default.kms_master_key_id)];
+    expect(key.enable_key_rotation).toBe(true);
+  });
+
+  it("is private: all four public access blocks, ACLs disabled", () => {
+    expect(companion("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(companion("aws_s3_bucket_ownership_controls").rule.object_ownership).toBe("BucketOwnerEnforced");
+  });
+
+  it("logs access to a log bucket", () => {
+    expect(companion("aws_s3_bucket_logging").target_bucket).toMatch(/aws_s3_bucket\./);
+  });
+
+  it("denies non-TLS requests, and object access to all but the workload roles and break-glass", () => {
+    const doc = policyOf(companion("aws_s3_bucket_policy").policy);
+    const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+    expect(bySid.DenyInsecureTransport).toMatchObject({ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    const globalRole = workloadRoleArn(env.accountId, env.name, { kind: "global" });
+    const regionalRoles = env.regions.map((r) => workloadRoleArn(env.accountId, env.name, regionalPlane(r.key)));
+    const allowedAll = [bySid.DenyObjectAccessToAllButWorkloadsAndBreakGlass.Condition.StringNotLike["aws:PrincipalArn"]].flat();
+    expect(allowedAll.sort()).toEqual([globalRole, ...regionalRoles, env.breakGlassRoleArn].sort());
+    const writers = [bySid.DenyWritesToReaders.Condition.StringNotLike["aws:PrincipalArn"]].flat();
+    expect(writers.sort()).toEqual([globalRole, env.breakGlassRoleArn].sort());
+    for (const role of regionalRoles) expect(writers).not.toContain(role);
+  });
+});
+
+describe.each(envs.flatMap((env) => planesOf(env).map((p) => ({ env, ...p, name: planeStackName(env.name, p.ref) }))))(
+  "workload identity of $name",
+  ({ env, ref, name }) => {
+    const tf = stack(synth, name);
+    const [association] = configsOf(tf, "aws_eks_pod_identity_association").filter((a) => a.service_account === "control-plane");
+    const role = tf.resource!.aws_iam_role[refName(association.role_arn)];
+    const policy = configsOf(tf, "aws_iam_role_policy").find((p) => p.role === `\${aws_iam_role.${refName(association.role_arn)}.id}`);
+
+    it("binds the workload role to exactly the cdn-control-plane/control-plane service account", () => {
+      expect(association.namespace).toBe("cdn-control-plane");
+      expect(role.name).toBe(`cdn-${env.name}-${ref.kind === "global" ? "global" : `regional-${ref.key}`}-workload`);
+      const trust = policyOf(role.assume_role_policy).Statement;
+      expect(trust).toEqual([{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
+    });
+
+    it(`grants ${ref.kind === "global" ? "read-write" : "read-only"} access to the bundle bucket and nothing wider`, () => {
+      const statements = policyOf(policy.policy).Statement;
+      const actions = statements.flatMap((s) => [s.Action].flat());
+      expect(actions).toContain("s3:GetObject");
+      if (ref.kind === "global") expect(actions).toContain("s3:PutObject");
+      else expect(actions.filter((a) => /Put|Delete/.test(a))).toEqual([]);
+      for (const s of statements) {
+        expect([s.Action].flat()).not.toContain("*");
+        const resources = [s.Resource].flat();
+        if (String(s.Action).startsWith("kms:") || [s.Action].flat()[0].startsWith("kms:")) {
+          expect(s.Condition.StringEquals["kms:ViaService"]).toBe(`s3.${env.global.region}.amazonaws.com`);
+        } else {
+          for (const r of resources) expect(r).toMatch(new RegExp(`^arn:aws:s3:::${env.bundleBucketName}(/\\*)?$`));
+        }
+      }
+    });
+  },
+);
+
+describe.each(envs.flatMap((env) => env.regions.map((r) => ({ env, region: r, name: `${env.name}-regional-${r.key}` }))))(
+  "peering of $name with the global plane",
+  ({ env, region, name }) => {
+    const tf = stack(synth, name);
+    const aliasOf = (provider: string | undefined) => (provider ? provider.replace("aws.", "") : "default");
+
+    it("requests a cross-region peering from the regional VPC and accepts it in the global region", () => {
+      const [connection] = configsOf(tf, "aws_vpc_peering_connection");
+      expect(connection).toMatchObject({ peer_region: env.global.region, peer_owner_id: env.accountId, auto_accept: false });
+      expect(connection.peer_vpc_id).toMatch(/terraform_remote_state/);
+      const [accepter] = configsOf(tf, "aws_vpc_peering_connection_accepter");
+      expect(accepter.auto_accept).toBe(true);
+      expect(aliasOf(accepter.provider)).toBe("global");
+      const globalProvider = tf.provider!.aws.find((p) => p.alias === "global");
+      expect(globalProvider.region).toBe(env.global.region);
+      expect(globalProvider.allowed_account_ids).toEqual([env.accountId]);
+    });
+
+    it("resolves DNS across the peering on both sides", () => {
+      const options = configsOf(tf, "aws_vpc_peering_connection_options");
+      expect(options.find((o) => o.requester)?.requester.allow_remote_vpc_dns_resolution).toBe(true);
+      const accepterSide = options.find((o) => o.accepter);
+      expect(accepterSide.accepter.allow_remote_vpc_dns_resolution).toBe(true);
+      expect(aliasOf(accepterSide.provider)).toBe("global");
+    });
+
+    it("routes the private subnets both ways", () => {
+      const peeringRoutes = configsOf(tf, "aws_route").filter((r) => r.vpc_peering_connection_id);
+      const toGlobal = peeringRoutes.filter((r) => r.destination_cidr_block === env.global.vpcCidr);
+      const toRegional = peeringRoutes.filter((r) => r.destination_cidr_block === region.vpcCidr);
+      expect(toGlobal).toHaveLength(region.availabilityZones.length);
+      expect(toRegional).toHaveLength(env.global.availabilityZones.length);
+      for (const r of toGlobal) expect(r.provider).toBeUndefined();
+      for (const r of toRegional) {
+        expect(aliasOf(r.provider)).toBe("global");
+        expect(r.route_table_id).toMatch(/terraform_remote_state/);
+      }
+    });
+
+    it("lets the planes reach each other's cluster security groups on 443 only", () => {
+      const rules = configsOf(tf, "aws_vpc_security_group_ingress_rule").filter((r) => [env.global.vpcCidr, region.vpcCidr].includes(r.cidr_ipv4));
+      expect(rules).toHaveLength(2);
+      for (const rule of rules) expect([rule.ip_protocol, rule.from_port, rule.to_port]).toEqual(["tcp", 443, 443]);
+      const intoGlobal = rules.find((r) => r.cidr_ipv4 === region.vpcCidr);
+      expect(aliasOf(intoGlobal.provider)).toBe("global");
+      expect(intoGlobal.security_group_id).toMatch(/terraform_remote_state/);
+    });
+
+    it("depends on the global stack", () => {
+      expect(synth.manifest.stacks[name].dependencies).toContain(`${env.name}-global`);
+    });
+  },
+);
+
+describe("grant helper", () => {
+  it("renders read and read-write statements for a bucket by name", () => {
+    const ref = { bucketName: "b", region: "us-east-1", accountId: "123456789012" };
+    const read = bundleBucketStatements(ref, "read").flatMap((s) => s.actions);
+    const write = bundleBucketStatements(ref, "read-write").flatMap((s) => s.actions);
+    expect(read).not.toContain("s3:PutObject");
+    expect(write).toEqual(expect.arrayContaining(["s3:PutObject", "kms:GenerateDataKey", ...read]));
+  });
+
+  it("overlapping VPC CIDRs across planes are rejected before peering is built", () => {
+    const env = structuredClone(ENVIRONMENTS.staging.data) as any;
+    env.regions[0].vpcCidr = env.global.vpcCidr;
+    expect(() => loadEnvironment(env, "environments/staging.ts")).toThrow(/regions\[0\]\.vpcCidr: got "10\.20\.0\.0\/16"; must not overlap global\.vpcCidr/);
+  });
+});
