@@ -115,12 +115,18 @@ describe.each(planes)("cluster of $name", ({ env, ref, config, name }) => {
     expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Service).toBe("pods.eks.amazonaws.com");
   });
 
-  it("admits only the public load balancer's group into the cluster security group for pod targets", () => {
-    const rules = configsOf(tf, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("cluster_security_group_id"));
+  it("admits into the cluster security group only the public load balancer's group and, on 443, the peered planes", () => {
+    const rules = configsOf(tf, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes(`aws_eks_cluster.${clusterId}.vpc_config[0].cluster_security_group_id`));
     expect(rules.length).toBeGreaterThan(0);
+    const peerCidrs = env.regions.map((r) => r.vpcCidr).concat(env.global.vpcCidr).filter((c) => c !== config.vpcCidr);
     for (const rule of rules) {
-      expect(rule.cidr_ipv4).toBeUndefined();
-      expect(rule.referenced_security_group_id).toMatch(/aws_security_group\./);
+      if (rule.cidr_ipv4 !== undefined) {
+        expect(peerCidrs).toContain(rule.cidr_ipv4);
+        expect([rule.from_port, rule.to_port]).toEqual([443, 443]);
+      } else {
+        expect(rule.referenced_security_group_id).toMatch(/aws_security_group\./);
+      }
+      expect(rule.cidr_ipv4).not.toBe("0.0.0.0/0");
     }
   });
 
