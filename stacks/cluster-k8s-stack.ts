@@ -112,6 +112,8 @@ export class ClusterK8sStack extends EnvironmentStack {
         AWS_REGION: config.region,
         CLUSTER_NAME: name,
         DB_NAME: databaseName(plane),
+        BUNDLE_BUCKET: env.bundleBucketName,
+        BUNDLE_BUCKET_REGION: env.global.region,
       },
     });
 
