@@ -30,6 +30,19 @@ export function databaseName(plane: PlaneRef): string {
   return plane.kind === "global" ? "cdn_global" : `cdn_regional_${plane.key}`;
 }
 
+/**
+ * Identifier of the plane's Postgres Multi-AZ DB cluster: `cdn-<env>-<planeId>-postgres` (also the
+ * prefix of its endpoints' DNS names, so it must stay stable: restores rename into it).
+ */
+export function databaseClusterIdentifier(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-postgres`;
+}
+
+/** Name of the Secrets Manager secret holding the plane's non-secret database connection document. */
+export function databaseConnectionSecretName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}/postgres/connection`;
+}
+
 /** Name of the plane's AWS-only stack: `<env>-global` or `<env>-regional-<key>`. */
 export function planeStackName(env: string, plane: PlaneRef): string {
   return `${env}-${planeId(plane)}`;
