@@ -209,7 +209,8 @@ describe.each(planes)("database of $name", ({ env, config, db, name, identifier,
     expect(configsOf(tf, "aws_security_group_rule").filter(targetsSg)).toEqual([]);
     for (const rule of configsOf(tf, "aws_vpc_security_group_ingress_rule").filter(targetsSg)) {
       expect(rule).toMatchObject({ ip_protocol: "tcp", from_port: 5432, to_port: 5432 });
-      expect(rule.referenced_security_group_id).toMatch(/^(sg-[0-9a-f]+|\$\{aws_[a-z_]+\.[A-Za-z0-9_-]+\.[a-z_]+\})$/);
+      // A security group id, literal or a reference such as ${aws_eks_cluster.x.vpc_config[0].cluster_security_group_id}.
+      expect(rule.referenced_security_group_id).toMatch(/^(sg-[0-9a-f]+|\$\{(aws_[a-z_]+\.[A-Za-z0-9_-]+|data\.aws_[a-z_]+\.[A-Za-z0-9_-]+)\.[a-z0-9_.[\]]+\})$/);
       expect(rule.cidr_ipv4).toBeUndefined();
       expect(rule.cidr_ipv6).toBeUndefined();
       expect(rule.prefix_list_id).toBeUndefined();
