@@ -35,6 +35,7 @@ export const prod: EnvironmentInput = {
       availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
       backupRetentionDays: 30,
       deletionProtection: true,
+      logRetentionDays: 365,
     },
   },
   regions: [
@@ -63,6 +64,7 @@ export const prod: EnvironmentInput = {
         availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
         backupRetentionDays: 30,
         deletionProtection: true,
+        logRetentionDays: 365,
       },
     },
   ],

@@ -30,6 +30,19 @@ export function databaseName(plane: PlaneRef): string {
   return plane.kind === "global" ? "cdn_global" : `cdn_regional_${plane.key}`;
 }
 
+/**
+ * Identifier of the plane's Postgres Multi-AZ DB cluster: `cdn-<env>-<planeId>-postgres` (also the
+ * prefix of its endpoints' DNS names, so it must stay stable: restores rename into it).
+ */
+export function databaseClusterIdentifier(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-postgres`;
+}
+
+/** Name of the Secrets Manager secret holding the plane's non-secret database connection document. */
+export function databaseConnectionSecretName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}/postgres/connection`;
+}
+
 /** Name of the plane's AWS-only stack: `<env>-global` or `<env>-regional-<key>`. */
 export function planeStackName(env: string, plane: PlaneRef): string {
   return `${env}-${planeId(plane)}`;
@@ -78,4 +91,15 @@ export function workloadRoleName(env: string, plane: PlaneRef): string {
 /** ARN of the plane's workload role (a literal: other stacks grant it access before it exists). */
 export function workloadRoleArn(accountId: string, env: string, plane: PlaneRef): string {
   return `arn:aws:iam::${accountId}:role/${workloadRoleName(env, plane)}`;
+}
+
+/** The environment's private DNS zone, associated with every plane's VPC. */
+export function privateZoneName(env: string): string {
+  return `${env}.internal`;
+}
+
+/** Stable DNS names of a plane's database endpoints: `global-db.<env>.internal`, `<key>-db-ro...`. */
+export function databaseDnsNames(env: string, plane: PlaneRef): { writer: string; reader: string } {
+  const label = plane.kind === "global" ? "global" : plane.key;
+  return { writer: `${label}-db.${privateZoneName(env)}`, reader: `${label}-db-ro.${privateZoneName(env)}` };
 }

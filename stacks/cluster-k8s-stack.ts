@@ -6,12 +6,14 @@
  */
 import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
 import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
+import { DataAwsRdsCluster } from "@cdktf/provider-aws/lib/data-aws-rds-cluster";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Fn } from "cdktf";
 import type { Construct } from "constructs";
+import { POSTGRES_PORT } from "../constructs/database";
 import { LoadBalancerController } from "../constructs/ingress/controller";
 import { Monitoring } from "../constructs/monitoring";
 import { SmokeTestApp } from "../constructs/smoke-test";
@@ -24,6 +26,9 @@ import {
   WORKLOAD_NAMESPACE,
   WORKLOAD_SERVICE_ACCOUNT,
   clusterName,
+  databaseClusterIdentifier,
+  databaseConnectionSecretName,
+  databaseDnsNames,
   databaseName,
   k8sStackName,
   planeId,
@@ -103,6 +108,8 @@ export class ClusterK8sStack extends EnvironmentStack {
       dependsOn: [storageClass],
     });
 
+    const database = new DataAwsRdsCluster(this, "database", { clusterIdentifier: databaseClusterIdentifier(env.name, plane) });
+    const dns = databaseDnsNames(env.name, plane);
     this.workloads = new WorkloadNamespace(this, "workloads", {
       namespace: WORKLOAD_NAMESPACE,
       serviceAccount: WORKLOAD_SERVICE_ACCOUNT,
@@ -111,7 +118,15 @@ export class ClusterK8sStack extends EnvironmentStack {
         PLANE: planeId(plane),
         AWS_REGION: config.region,
         CLUSTER_NAME: name,
+        // The RDS endpoint names match the server certificate (sslmode=verify-full); the private
+        // aliases stay the same across a restore or replacement (sslmode=verify-ca).
+        DB_HOST: database.endpoint,
+        DB_READER_HOST: database.readerEndpoint,
+        DB_HOST_ALIAS: dns.writer,
+        DB_READER_HOST_ALIAS: dns.reader,
+        DB_PORT: String(POSTGRES_PORT),
         DB_NAME: databaseName(plane),
+        DB_CONNECTION_SECRET: databaseConnectionSecretName(env.name, plane),
         BUNDLE_BUCKET: env.bundleBucketName,
         BUNDLE_BUCKET_REGION: env.global.region,
       },

@@ -3,22 +3,30 @@
  * only the AWS provider (so real `terraform validate`/`plan` covers it offline).
  */
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { BundleBucket, bundleBucketStatements } from "../constructs/bundle-bucket";
 import { Cluster } from "../constructs/cluster";
+import { Database } from "../constructs/database";
 import { IngressAccess } from "../constructs/ingress";
 import { EncryptionKey } from "../constructs/kms-key";
 import { Network } from "../constructs/network";
 import { PlanePeering } from "../constructs/peering";
 import { PodIdentityRole } from "../constructs/pod-identity";
+import { PrivateZone, associateVpc, cname } from "../constructs/private-dns";
 import type { EnvironmentConfig, PlaneConfig } from "../src/config/schema";
 import {
   GLOBAL_PLANE,
   WORKLOAD_NAMESPACE,
   WORKLOAD_SERVICE_ACCOUNT,
   clusterName,
+  databaseClusterIdentifier,
+  databaseConnectionSecretName,
+  databaseDnsNames,
+  databaseName,
   planeId,
   planeStackName,
+  privateZoneName,
   regionalPlane,
   resourcePrefix,
   workloadRoleArn,
@@ -53,6 +61,10 @@ export class PlaneStack extends EnvironmentStack {
   readonly workloadRole: PodIdentityRole;
   /** The configuration-bundle bucket (global plane only). */
   readonly bundleBucket?: BundleBucket;
+  /** The plane's PostgreSQL Multi-AZ DB cluster. */
+  readonly database: Database;
+  /** The environment's private zone (global plane only; regional planes associate with it). */
+  readonly privateZone?: PrivateZone;
 
   constructor(scope: Construct, props: PlaneStackProps) {
     super(scope, planeStackName(props.env.name, props.plane), props.env);
@@ -121,6 +133,66 @@ export class PlaneStack extends EnvironmentStack {
       toPort: 65535,
     });
 
+    const db = config.database;
+    // The subnet group covers exactly the database AZs (the schema guarantees they are plane AZs).
+    const dbSubnetIds = this.network.availabilityZones
+      .map((az, i) => ({ az, id: this.network.subnets.database[i].id }))
+      .filter(({ az }) => db.availabilityZones.includes(az))
+      .map(({ id }) => id);
+    this.database = new Database(this, "database", {
+      identifier: databaseClusterIdentifier(env.name, plane),
+      databaseName: databaseName(plane),
+      engineVersion: db.engineVersion,
+      instanceClass: db.instanceClass,
+      storageType: db.storageType,
+      allocatedStorageGiB: db.allocatedStorageGiB,
+      iops: db.iops,
+      availabilityZones: db.availabilityZones,
+      vpcId: this.network.vpcId,
+      subnetIds: dbSubnetIds,
+      // Only the cluster security group (control plane, nodes and therefore pods) reaches 5432.
+      allowedSecurityGroupIds: [this.cluster.clusterSecurityGroupId],
+      accountId: env.accountId,
+      region: config.region,
+      backupRetentionDays: db.backupRetentionDays,
+      backupWindow: db.backupWindow,
+      maintenanceWindow: db.maintenanceWindow,
+      deletionProtection: db.deletionProtection,
+      performanceInsightsRetentionDays: db.performanceInsightsRetentionDays,
+      slowStatementThresholdMs: db.slowStatementThresholdMs,
+      monitoringIntervalSeconds: db.monitoringIntervalSeconds,
+      iamDatabaseAuthentication: db.iamDatabaseAuthentication,
+      logRetentionDays: db.logRetentionDays,
+      connectionSecretName: databaseConnectionSecretName(env.name, plane),
+    });
+    // Read by operators (`cdktf output <stack>`) and the runbooks.
+    new TerraformOutput(this, "database_writer_endpoint", {
+      value: this.database.writerEndpoint,
+      description: "Writer endpoint of the plane's PostgreSQL Multi-AZ DB cluster",
+    });
+    new TerraformOutput(this, "database_reader_endpoint", {
+      value: this.database.readerEndpoint,
+      description: "Reader endpoint (the two readable standbys) of the plane's PostgreSQL cluster",
+    });
+    new TerraformOutput(this, "database_connection_secret_arn", {
+      value: this.database.connectionSecretArn,
+      description: "ARN of the secret holding the non-secret connection document",
+    });
+
+    // Stable private names for the database endpoints, in the environment's private zone.
+    let zoneId: string;
+    if (plane.kind === "global") {
+      this.privateZone = new PrivateZone(this, "private-zone", { zoneName: privateZoneName(env.name), vpcId: this.network.vpcId, vpcRegion: config.region });
+      zoneId = this.privateZone.zoneId;
+    } else {
+      if (!props.global?.privateZone) throw new Error(`${this.node.id}: a regional plane needs the global plane's stack`);
+      zoneId = props.global.privateZone.zoneId;
+      associateVpc(this, "private-zone-association", zoneId, this.network.vpcId, config.region);
+    }
+    const dns = databaseDnsNames(env.name, plane);
+    cname(this, "database-writer-dns", zoneId, dns.writer, this.database.writerEndpoint);
+    cname(this, "database-reader-dns", zoneId, dns.reader, this.database.readerEndpoint);
+
     // The bundle bucket lives with the global plane; regional workload roles are granted by name, so
     // the global stack never waits for regional ones.
     const bundle = { bucketName: env.bundleBucketName, region: env.global.region, accountId: env.accountId };
@@ -138,7 +210,10 @@ export class PlaneStack extends EnvironmentStack {
       clusterName: this.cluster.cluster.name,
       namespace: WORKLOAD_NAMESPACE,
       serviceAccount: WORKLOAD_SERVICE_ACCOUNT,
-      statements: bundleBucketStatements(bundle, plane.kind === "global" ? "read-write" : "read"),
+      statements: [
+        ...bundleBucketStatements(bundle, plane.kind === "global" ? "read-write" : "read"),
+        ...this.database.readStatements(),
+      ],
     });
 
     if (props.global) {

@@ -73,8 +73,18 @@ describe.each(envs.flatMap((env) => planesOf(env).map((p) => ({ env, ...p, name:
       expect(trust).toEqual([{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
     });
 
+    it("may read exactly its own plane's database secrets, through Secrets Manager", () => {
+      const statements = policyOf(policy.policy).Statement.filter((s) => /Database/.test(s.Sid));
+      const read = statements.find((s) => s.Sid === "ReadDatabaseSecrets");
+      expect(read.Action).toEqual(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+      expect(read.Resource).toEqual([expect.stringMatching(/^\$\{aws_secretsmanager_secret\.database_/), expect.stringMatching(/^\$\{aws_rds_cluster\.database_.*master_user_secret\[0\]\.secret_arn\}$/)]);
+      const decrypt = statements.find((s) => s.Sid === "DecryptDatabaseSecrets");
+      expect(decrypt.Condition.StringEquals["kms:ViaService"]).toMatch(/^secretsmanager\./);
+      expect(decrypt.Resource).toMatch(/^\$\{aws_kms_key\.database_/);
+    });
+
     it(`grants ${ref.kind === "global" ? "read-write" : "read-only"} access to the bundle bucket and nothing wider`, () => {
-      const statements = policyOf(policy.policy).Statement;
+      const statements = policyOf(policy.policy).Statement.filter((s) => !/Database/.test(s.Sid));
       const actions = statements.flatMap((s) => [s.Action].flat());
       expect(actions).toContain("s3:GetObject");
       if (ref.kind === "global") expect(actions).toContain("s3:PutObject");
@@ -159,5 +169,35 @@ describe("grant helper", () => {
     const env = structuredClone(ENVIRONMENTS.staging.data) as any;
     env.regions[0].vpcCidr = env.global.vpcCidr;
     expect(() => loadEnvironment(env, "environments/staging.ts")).toThrow(/regions\[0\]\.vpcCidr: got "10\.20\.0\.0\/16"; must not overlap global\.vpcCidr/);
+  });
+});
+
+describe.each(envs)("private DNS of $name", (env) => {
+  const global = stack(synth, `${env.name}-global`);
+
+  it("has one private zone <env>.internal, created with the global VPC", () => {
+    const zones = configsOf(global, "aws_route53_zone");
+    expect(zones).toHaveLength(1);
+    expect(zones[0].name).toBe(`${env.name}.internal`);
+    expect(zones[0].vpc).toEqual([{ vpc_id: expect.stringMatching(/^\$\{aws_vpc\./), vpc_region: env.global.region }]);
+  });
+
+  it("associates every regional VPC with the zone", () => {
+    for (const r of env.regions) {
+      const tf = stack(synth, `${env.name}-regional-${r.key}`);
+      const [association] = configsOf(tf, "aws_route53_zone_association");
+      expect(association.zone_id).toMatch(/terraform_remote_state/);
+      expect(association.vpc_id).toMatch(/^\$\{aws_vpc\./);
+      expect(association.vpc_region).toBe(r.region);
+    }
+  });
+
+  it.each(planesOf(env).map((p) => ({ ...p, name: planeStackName(env.name, p.ref) })))("gives $name's database stable writer and reader names", ({ ref, name }) => {
+    const tf = stack(synth, name);
+    const label = ref.kind === "global" ? "global" : ref.key;
+    const records = Object.fromEntries(configsOf(tf, "aws_route53_record").map((r) => [r.name, r]));
+    const [[clusterId]] = resourcesOf(tf, "aws_rds_cluster");
+    expect(records[`${label}-db.${env.name}.internal`]).toMatchObject({ type: "CNAME", ttl: 60, records: [`\${aws_rds_cluster.${clusterId}.endpoint}`] });
+    expect(records[`${label}-db-ro.${env.name}.internal`]).toMatchObject({ type: "CNAME", records: [`\${aws_rds_cluster.${clusterId}.reader_endpoint}`] });
   });
 });

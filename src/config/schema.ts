@@ -41,6 +41,12 @@ export const DB_CLUSTER_INSTANCE_CLASSES = [
   ]),
 ] as const;
 
+/** Retention periods Performance Insights accepts, in days: 7 (free tier), 31 * months (1-23), or 731. */
+export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = [7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731] as const;
+
+/** Enhanced monitoring intervals RDS accepts, in seconds (0, which turns it off, is not allowed here). */
+export const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60] as const;
+
 const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const ARN_ROLE_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
 
@@ -156,7 +162,7 @@ const database = z
     engineVersion: z.string().superRefine((value, ctx) => {
       const match = /^(\d+)\.(\d+)$/.exec(value);
       if (!match) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be a PostgreSQL version like 16.8" });
-      else if (Number(match[1]) < 14) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must have a major version of at least 14" });
+      else if (Number(match[1]) < 14) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must have a major version of at least 14 (e.g. 16.8); older majors are out of RDS standard support" });
     }),
     /** Instance class of the writer and both readable standbys. */
     instanceClass: z.string().refine((v) => (DB_CLUSTER_INSTANCE_CLASSES as readonly string[]).includes(v), {
@@ -178,6 +184,31 @@ const database = z
     maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC window like sun:05:00-sun:06:00").default("sun:05:00-sun:06:00"),
     /** Whether deletion protection is on (forced on in staging and prod). */
     deletionProtection: z.boolean().default(true),
+    /** Days Performance Insights keeps its data: 7 (free), 31 * months (1-23) or 731. */
+    performanceInsightsRetentionDays: z
+      .number()
+      .refine((v) => (PERFORMANCE_INSIGHTS_RETENTION_DAYS as readonly number[]).includes(v), {
+        message: "must be a Performance Insights retention period: 7, a multiple of 31 up to 713 (31 * months), or 731",
+      })
+      .default(7),
+    /** Statements running at least this long (milliseconds) are logged (`log_min_duration_statement`). */
+    slowStatementThresholdMs: z
+      .number()
+      .int("must be a whole number of milliseconds")
+      .min(100, "must be at least 100 ms (lower values log nearly every statement, with its text)")
+      .max(3_600_000, "must be at most 3600000 ms (one hour)")
+      .default(1000),
+    /** Enhanced monitoring interval in seconds. */
+    monitoringIntervalSeconds: z
+      .number()
+      .refine((v) => (MONITORING_INTERVALS as readonly number[]).includes(v), {
+        message: `must be an enhanced monitoring interval in seconds: one of ${MONITORING_INTERVALS.join(", ")}`,
+      })
+      .default(60),
+    /** Whether IAM database authentication is enabled besides password authentication. */
+    iamDatabaseAuthentication: z.boolean().default(false),
+    /** Retention of the exported PostgreSQL log group. */
+    logRetentionDays: retentionDays.default(90),
   })
   .strict();
 

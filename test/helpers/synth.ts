@@ -72,9 +72,13 @@ export function configsOf(tf: TfJson, type: string): any[] {
   return resourcesOf(tf, type).map(([, config]) => config);
 }
 
-/** Extracts the logical name of a resource reference token like `${aws_vpc.network_vpc_1234.id}`. */
+/**
+ * Extracts the logical name of a reference token: `${aws_vpc.network_vpc_1234.id}` -> `network_vpc_1234`,
+ * also with a nested attribute path (`${aws_eks_cluster.c.vpc_config[0].cluster_security_group_id}`) or a
+ * data source (`${data.terraform_remote_state.x.outputs.y}` -> `x`).
+ */
 export function refName(token: string): string {
-  const match = /^\$\{[a-z0-9_]+\.([A-Za-z0-9_-]+)\.[a-z_]+\}$/.exec(token);
+  const match = /^\$\{(?:data\.)?[a-z0-9_]+\.([A-Za-z0-9_-]+)\.[a-z_][^}]*\}$/.exec(token);
   if (!match) throw new Error(`not a single resource reference: ${token}`);
   return match[1];
 }

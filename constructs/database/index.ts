@@ -1,0 +1,355 @@
+/**
+ * A plane's PostgreSQL database: an RDS for PostgreSQL **Multi-AZ DB cluster** (one writer and two
+ * readable standbys in three AZs, automatic failover, a writer and a reader endpoint).
+ *
+ * What it creates, all private and encrypted:
+ * - the cluster (`aws_rds_cluster`, engine `postgres`, `db_cluster_instance_class`, provisioned storage)
+ *   in a DB subnet group over the plane's isolated database subnets; a final snapshot on delete with a
+ *   deterministic name; deletion protection as configured;
+ * - a customer-managed, rotating KMS key for the storage, the managed master-password secret, Performance
+ *   Insights, the PostgreSQL log group and the connection secret;
+ * - the master password managed and rotated by Secrets Manager (`manage_master_user_password`): no
+ *   password exists in code, in the synthesized JSON or in Terraform state;
+ * - a DB cluster parameter group that forces TLS (`rds.force_ssl=1`, TLS 1.2 minimum) and logs slow
+ *   statements (`log_min_duration_statement`); PostgreSQL logs exported to a KMS-encrypted log group
+ *   with a retention; Performance Insights; enhanced monitoring with its IAM role;
+ * - a dedicated security group: TCP 5432 only from the given security groups (never from CIDR ranges),
+ *   no egress;
+ * - a Secrets Manager secret holding the **non-secret** connection document (engine, writer and reader
+ *   hosts, port, database name, user name, ARN of the managed master-password secret), so clients find
+ *   everything from one name.
+ *
+ * Not settable with AWS provider 5.100.0: `auto_minor_version_upgrade` on `aws_rds_cluster` (added in
+ * 6.x). RDS's default for Multi-AZ DB clusters is on, so minor upgrades are applied in the maintenance
+ * window; after one, raise `engineVersion` in the environment file to the new minor (a plan would otherwise
+ * propose a downgrade, which RDS refuses).
+ *
+ * Multi-AZ DB clusters have no public-access flag: the cluster is reachable only inside the VPC, through
+ * the security group below, in subnets without a route to the internet.
+ */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
+import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { policyDocument, type Statement } from "../../src/iam";
+import { EncryptionKey } from "../kms-key";
+
+/** The AWS managed policy enhanced monitoring needs (writes OS metrics to the `RDSOSMetrics` log group). */
+export const ENHANCED_MONITORING_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole";
+
+/** The PostgreSQL port; a Multi-AZ DB cluster cannot change it after creation. */
+export const POSTGRES_PORT = 5432;
+
+/** Longest identifier RDS accepts for a Multi-AZ DB cluster. */
+const MAX_IDENTIFIER_LENGTH = 52;
+
+/** Props of {@link Database}. */
+export interface DatabaseProps {
+  /** Cluster identifier (also names the key alias, security group, subnet and parameter groups); at most 52 characters. */
+  readonly identifier: string;
+  /** Name of the database created in the cluster, e.g. `cdn_global`. */
+  readonly databaseName: string;
+  /** PostgreSQL version, `<major>.<minor>` (major >= 14); the parameter group family follows the major. */
+  readonly engineVersion: string;
+  /** Instance class of the writer and both readable standbys (a class Multi-AZ DB clusters support). */
+  readonly instanceClass: string;
+  /** Storage type of each instance. Defaults to io1. */
+  readonly storageType?: "io1" | "io2" | "gp3";
+  /** Allocated storage in GiB per instance. */
+  readonly allocatedStorageGiB: number;
+  /** Provisioned IOPS per instance. */
+  readonly iops: number;
+  /** The three distinct availability zones of the writer and the standbys. */
+  readonly availabilityZones: readonly string[];
+  /** VPC of the cluster and its security group. */
+  readonly vpcId: string;
+  /** Isolated database subnets (one per AZ, covering `availabilityZones`). */
+  readonly subnetIds: readonly string[];
+  /** Security groups allowed to connect on 5432 (more can be added with {@link Database.allowFrom}). Defaults to none. */
+  readonly allowedSecurityGroupIds?: readonly string[];
+  /** Account that owns the key and the log group (key policy, monitoring role trust condition). */
+  readonly accountId: string;
+  /** Region of the cluster (key policy for CloudWatch Logs). */
+  readonly region: string;
+  /** Master user name. Defaults to `cdn_admin`. */
+  readonly masterUsername?: string;
+  /** Days automated backups are kept (7-35). Defaults to 30. */
+  readonly backupRetentionDays?: number;
+  /** Daily backup window (UTC), `hh24:mi-hh24:mi`. Defaults to 03:00-04:00. */
+  readonly backupWindow?: string;
+  /** Weekly maintenance window (UTC), `ddd:hh24:mi-ddd:hh24:mi`. Defaults to sun:05:00-sun:06:00. */
+  readonly maintenanceWindow?: string;
+  /** Whether deletion protection is on. Defaults to true. */
+  readonly deletionProtection?: boolean;
+  /** Days Performance Insights keeps data (7, 31 * months, or 731). Defaults to 7. */
+  readonly performanceInsightsRetentionDays?: number;
+  /** `log_min_duration_statement` in milliseconds. Defaults to 1000. */
+  readonly slowStatementThresholdMs?: number;
+  /** Enhanced monitoring interval in seconds (1, 5, 10, 15, 30 or 60). Defaults to 60. */
+  readonly monitoringIntervalSeconds?: number;
+  /** Whether IAM database authentication is enabled besides passwords. Defaults to false. */
+  readonly iamDatabaseAuthentication?: boolean;
+  /** Retention of the PostgreSQL log group in days. Defaults to 365. */
+  readonly logRetentionDays?: number;
+  /** Name of the secret holding the connection document. */
+  readonly connectionSecretName: string;
+  /** Days a deleted connection secret can be restored (7-30). Defaults to 30. */
+  readonly secretRecoveryWindowDays?: number;
+}
+
+/** The non-secret connection document stored in the connection secret (values are Terraform references). */
+export interface ConnectionDocument {
+  /** Always `postgres`. */
+  readonly engine: string;
+  /** Writer (cluster) endpoint host. */
+  readonly host: string;
+  /** Reader endpoint host (load-balances over the two readable standbys). */
+  readonly readerHost: string;
+  /** TCP port. */
+  readonly port: number;
+  /** Database name. */
+  readonly dbname: string;
+  /** Master user name (the password lives in the managed master secret). */
+  readonly username: string;
+  /** ARN of the RDS-managed secret holding the master user's password. */
+  readonly masterUserSecretArn: string;
+}
+
+/** A PostgreSQL Multi-AZ DB cluster with its key, security group, parameters, monitoring and connection secret. */
+export class Database extends Construct {
+  /** The cluster identifier (a literal). */
+  readonly identifier: string;
+  /** The cluster. */
+  readonly cluster: RdsCluster;
+  /** Writer (cluster) endpoint host. */
+  readonly writerEndpoint: string;
+  /** Reader endpoint host. */
+  readonly readerEndpoint: string;
+  /** TCP port (a literal). */
+  readonly port: number;
+  /** Database name (a literal). */
+  readonly databaseName: string;
+  /** Master user name (a literal). */
+  readonly masterUsername: string;
+  /** The cluster's security group. */
+  readonly securityGroup: SecurityGroup;
+  /** Id of the cluster's security group. */
+  readonly securityGroupId: string;
+  /** The customer-managed key of storage, secrets, Performance Insights and logs. */
+  readonly key: EncryptionKey;
+  /** ARN of that key. */
+  readonly kmsKeyArn: string;
+  /** The secret holding the connection document. */
+  readonly connectionSecret: SecretsmanagerSecret;
+  /** ARN of the connection secret. */
+  readonly connectionSecretArn: string;
+  /** ARN of the RDS-managed master-password secret. */
+  readonly masterSecretArn: string;
+  /** The parameter group. */
+  readonly parameterGroup: RdsClusterParameterGroup;
+  /** The enhanced monitoring role. */
+  readonly monitoringRole: IamRole;
+  /** The log group PostgreSQL logs are exported to. */
+  readonly logGroup: CloudwatchLogGroup;
+  /** Region of the database (a literal). */
+  readonly region: string;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const name = props.identifier;
+    this.identifier = name;
+    this.region = props.region;
+    if (!/^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/.test(name) || name.length > MAX_IDENTIFIER_LENGTH) {
+      throw new Error(`Database ${name}: the identifier must be 1-${MAX_IDENTIFIER_LENGTH} lowercase letters, digits and single hyphens, starting with a letter`);
+    }
+    if (new Set(props.availabilityZones).size !== 3 || props.availabilityZones.length !== 3) {
+      throw new Error(`Database ${name}: a Multi-AZ DB cluster needs exactly three distinct availability zones, got ${JSON.stringify(props.availabilityZones)}`);
+    }
+    const major = /^(\d+)\.\d+$/.exec(props.engineVersion)?.[1];
+    if (!major || Number(major) < 14) {
+      throw new Error(`Database ${name}: engineVersion must be <major>.<minor> with major >= 14, got ${props.engineVersion}`);
+    }
+    this.port = POSTGRES_PORT;
+    this.databaseName = props.databaseName;
+    this.masterUsername = props.masterUsername ?? "cdn_admin";
+
+    this.key = new EncryptionKey(this, "key", {
+      description: `${name}: PostgreSQL storage, master secret, Performance Insights, logs, connection secret`,
+      alias: name,
+      accountId: props.accountId,
+      region: props.region,
+      allowCloudWatchLogs: true,
+    });
+    this.kmsKeyArn = this.key.arn;
+
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name,
+      description: `PostgreSQL ${name}: 5432 only from allowed security groups; no egress`,
+      vpcId: props.vpcId,
+      // No inline rules: Terraform removes AWS's default allow-all egress rule on creation, and the
+      // cluster needs no egress (replication, backups and secret rotation are handled by RDS).
+      revokeRulesOnDelete: true,
+      tags: { Name: name },
+    });
+    this.securityGroupId = this.securityGroup.id;
+    (props.allowedSecurityGroupIds ?? []).forEach((sg, i) =>
+      this.allowFrom(`ingress-${i}`, sg, `PostgreSQL from allowed security group ${i + 1}`),
+    );
+
+    const subnetGroup = new DbSubnetGroup(this, "subnets", {
+      name,
+      description: `Isolated database subnets of ${name}`,
+      subnetIds: [...props.subnetIds],
+      tags: { Name: name },
+    });
+
+    const family = `postgres${major}`;
+    this.parameterGroup = new RdsClusterParameterGroup(this, "params", {
+      name: `${name}-${family}`,
+      family,
+      description: `${name}: TLS only, slow statements logged`,
+      parameter: [
+        { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
+        { name: "ssl_min_protocol_version", value: "TLSv1.2", applyMethod: "immediate" },
+        { name: "log_min_duration_statement", value: String(props.slowStatementThresholdMs ?? 1000), applyMethod: "immediate" },
+      ],
+      tags: { Name: `${name}-${family}` },
+      // A major upgrade changes the family, hence the name: create the new group before dropping the old.
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    // Created before the cluster so RDS exports into an encrypted group with a retention instead of
+    // creating an unencrypted, never-expiring one itself.
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/rds/cluster/${name}/postgresql`,
+      retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: this.key.arn,
+    });
+
+    this.monitoringRole = new IamRole(this, "monitoring-role", {
+      name: `${name}-monitoring`,
+      description: `Lets RDS enhanced monitoring of ${name} publish OS metrics`,
+      assumeRolePolicy: policyDocument([
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }],
+          conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+        },
+      ]),
+    });
+    const monitoringPolicy = new IamRolePolicyAttachment(this, "monitoring-policy", {
+      role: this.monitoringRole.name,
+      policyArn: ENHANCED_MONITORING_POLICY_ARN,
+    });
+
+    this.cluster = new RdsCluster(this, "cluster", {
+      clusterIdentifier: name,
+      engine: "postgres",
+      engineVersion: props.engineVersion,
+      dbClusterInstanceClass: props.instanceClass,
+      storageType: props.storageType ?? "io1",
+      allocatedStorage: props.allocatedStorageGiB,
+      iops: props.iops,
+      availabilityZones: [...props.availabilityZones],
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      port: POSTGRES_PORT,
+      networkType: "IPV4",
+      databaseName: props.databaseName,
+      masterUsername: this.masterUsername,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: this.key.arn,
+      iamDatabaseAuthenticationEnabled: props.iamDatabaseAuthentication ?? false,
+      storageEncrypted: true,
+      kmsKeyId: this.key.arn,
+      dbClusterParameterGroupName: this.parameterGroup.name,
+      backupRetentionPeriod: props.backupRetentionDays ?? 30,
+      preferredBackupWindow: props.backupWindow ?? "03:00-04:00",
+      preferredMaintenanceWindow: props.maintenanceWindow ?? "sun:05:00-sun:06:00",
+      copyTagsToSnapshot: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${name}-final`,
+      deletionProtection: props.deletionProtection ?? true,
+      allowMajorVersionUpgrade: false,
+      enabledCloudwatchLogsExports: ["postgresql"],
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: this.key.arn,
+      performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays ?? 7,
+      monitoringInterval: props.monitoringIntervalSeconds ?? 60,
+      monitoringRoleArn: this.monitoringRole.arn,
+      tags: { Name: name },
+      dependsOn: [this.logGroup, monitoringPolicy],
+    });
+    this.writerEndpoint = this.cluster.endpoint;
+    this.readerEndpoint = this.cluster.readerEndpoint;
+    this.masterSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
+
+    this.connectionSecret = new SecretsmanagerSecret(this, "connection-secret", {
+      name: props.connectionSecretName,
+      description: `How to reach PostgreSQL ${name} (no password: see masterUserSecretArn)`,
+      kmsKeyId: this.key.arn,
+      recoveryWindowInDays: props.secretRecoveryWindowDays ?? 30,
+      tags: { Name: props.connectionSecretName },
+    });
+    this.connectionSecretArn = this.connectionSecret.arn;
+    const document: ConnectionDocument = {
+      engine: "postgres",
+      host: this.writerEndpoint,
+      readerHost: this.readerEndpoint,
+      port: POSTGRES_PORT,
+      dbname: props.databaseName,
+      username: this.masterUsername,
+      masterUserSecretArn: this.masterSecretArn,
+    };
+    new SecretsmanagerSecretVersion(this, "connection-document", {
+      secretId: this.connectionSecret.id,
+      // `secret_string`, not the write-only `secret_string_wo`: the document holds no secret (hosts,
+      // port, names and an ARN), and keeping it in state lets Terraform see and fix drift and rewrite it
+      // whenever an endpoint or the master secret changes (after a restore, for instance), which a
+      // write-only value could only do through a manually bumped version number.
+      secretString: Fn.jsonencode(document),
+    });
+  }
+
+  /**
+   * Identity-policy statements to read exactly this database's two secrets (the connection document
+   * and the managed master password) and decrypt them with this database's key, through Secrets
+   * Manager only.
+   */
+  readStatements(): Statement[] {
+    return [
+      {
+        sid: "ReadDatabaseSecrets",
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        resources: [this.connectionSecretArn, this.masterSecretArn],
+      },
+      {
+        sid: "DecryptDatabaseSecrets",
+        actions: ["kms:Decrypt"],
+        resources: [this.kmsKeyArn],
+        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${this.region}.amazonaws.com`] }],
+      },
+    ];
+  }
+
+  /** Allows TCP 5432 from `securityGroupId` (e.g. an EKS cluster security group). */
+  allowFrom(id: string, securityGroupId: string, description: string): VpcSecurityGroupIngressRule {
+    return new VpcSecurityGroupIngressRule(this, id, {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: POSTGRES_PORT,
+      toPort: POSTGRES_PORT,
+      description,
+      tags: { Name: `${this.identifier}-${id}` },
+    });
+  }
+}

@@ -1,0 +1,146 @@
+/** Database config validation: bad database settings fail with file, field path, value and what is allowed. */
+import { describe, expect, it } from "vitest";
+import { dev } from "../environments/dev";
+import { ENVIRONMENTS } from "../environments";
+import { ConfigError, loadEnvironment } from "../src/config/load";
+import { DB_CLUSTER_INSTANCE_CLASSES, type EnvironmentInput } from "../src/config/schema";
+
+const FILE = "environments/dev.ts";
+
+/** The validation message for a copy of `base` with `mutate` applied; fails the test when validation passes. */
+function problemsOf(mutate: (env: any) => void, base: EnvironmentInput = dev, file = FILE): string {
+  const copy = structuredClone(base) as any;
+  mutate(copy);
+  try {
+    loadEnvironment(copy, file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("database config", () => {
+  it("accepts every real environment, with the platform defaults filled in", () => {
+    for (const { file, data } of Object.values(ENVIRONMENTS)) {
+      const env = loadEnvironment(data, file);
+      for (const db of [env.global.database, ...env.regions.map((r) => r.database)]) {
+        expect(db.backupRetentionDays).toBe(30);
+        expect(db.performanceInsightsRetentionDays).toBeGreaterThanOrEqual(7);
+        expect(db.monitoringIntervalSeconds).toBeGreaterThan(0);
+        expect(db.slowStatementThresholdMs).toBeGreaterThanOrEqual(100);
+      }
+    }
+  });
+
+  it("rejects an engine major below 14", () => {
+    const message = problemsOf((e) => (e.global.database.engineVersion = "13.4"));
+    expect(message).toContain(FILE);
+    expect(message).toContain('global.database.engineVersion: got "13.4"; must have a major version of at least 14');
+  });
+
+  it("rejects a malformed engine version", () => {
+    expect(problemsOf((e) => (e.regions[0].database.engineVersion = "sixteen"))).toContain(
+      'regions[0].database.engineVersion: got "sixteen"; must be a PostgreSQL version like 16.8',
+    );
+  });
+
+  it("rejects backups kept fewer than 7 days", () => {
+    const message = problemsOf((e) => (e.global.database.backupRetentionDays = 3));
+    expect(message).toContain(FILE);
+    expect(message).toContain("global.database.backupRetentionDays: got 3; must be at least 7 days");
+  });
+
+  it("rejects backups kept longer than RDS allows", () => {
+    expect(problemsOf((e) => (e.global.database.backupRetentionDays = 36))).toContain(
+      "global.database.backupRetentionDays: got 36; must be at most 35 days (the RDS maximum)",
+    );
+  });
+
+  it("rejects fewer than 30 days of backups in prod", () => {
+    const message = problemsOf((e) => (e.global.database.backupRetentionDays = 14), ENVIRONMENTS.prod.data, "environments/prod.ts");
+    expect(message).toContain("environments/prod.ts");
+    expect(message).toContain("global.database.backupRetentionDays: got 14; must be at least 30 days in prod");
+  });
+
+  it("rejects fewer than three database AZs", () => {
+    const message = problemsOf((e) => (e.global.database.availabilityZones = ["us-east-1a", "us-east-1b"]));
+    expect(message).toContain(FILE);
+    expect(message).toContain(
+      'global.database.availabilityZones: got ["us-east-1a","us-east-1b"]; must list exactly three distinct availability zones',
+    );
+  });
+
+  it("rejects a repeated database AZ", () => {
+    expect(problemsOf((e) => (e.global.database.availabilityZones = ["us-east-1a", "us-east-1a", "us-east-1b"]))).toContain(
+      "global.database.availabilityZones: got [\"us-east-1a\",\"us-east-1a\",\"us-east-1b\"]; must list exactly three distinct availability zones",
+    );
+  });
+
+  it("rejects a database AZ outside the plane's region", () => {
+    const message = problemsOf((e) => (e.regions[0].database.availabilityZones[2] = "us-east-1c"));
+    expect(message).toContain(
+      'regions[0].database.availabilityZones[2]: got "us-east-1c"; must be one of the plane\'s availability zones (us-west-2a, us-west-2b, us-west-2c)',
+    );
+  });
+
+  it("rejects a plane with only two AZs, which cannot hold the three database AZs", () => {
+    const message = problemsOf((e) => (e.global.availabilityZones = ["us-east-1a", "us-east-1b"]));
+    expect(message).toContain('global.database.availabilityZones[2]: got "us-east-1c"; must be one of the plane\'s availability zones (us-east-1a, us-east-1b)');
+  });
+
+  it.each(["db.t3.medium", "db.m6g.xlarge", "db.r6i.large", "db.m6gd.24xlarge", "m6gd.xlarge"])(
+    "rejects the instance class %s, which Multi-AZ DB clusters do not support",
+    (instanceClass) => {
+      const message = problemsOf((e) => (e.global.database.instanceClass = instanceClass));
+      expect(message).toContain(FILE);
+      expect(message).toContain(
+        `global.database.instanceClass: got "${instanceClass}"; must be an instance class that RDS Multi-AZ DB clusters support (db.m5d, db.m6gd, db.m6id, db.r5d, db.r6gd, db.r6id or db.c6gd; large to 16xlarge)`,
+      );
+    },
+  );
+
+  it("accepts the 4 vCPU / 16 GiB classes the DB-cluster form supports", () => {
+    for (const instanceClass of ["db.m5d.xlarge", "db.m6gd.xlarge", "db.m6id.xlarge"]) {
+      expect(DB_CLUSTER_INSTANCE_CLASSES).toContain(instanceClass);
+    }
+  });
+
+  it("rejects IOPS outside 0.5 to 50 per GiB", () => {
+    const message = problemsOf((e) => {
+      e.global.database.allocatedStorageGiB = 20;
+      e.global.database.iops = 3000;
+    });
+    expect(message).toContain("global.database.iops: got 3000; must lie between 0.5 and 50 IOPS per GiB of allocated storage (10 to 1000)");
+  });
+
+  it("rejects turning deletion protection off in staging", () => {
+    const message = problemsOf((e) => (e.regions[0].database.deletionProtection = false), ENVIRONMENTS.staging.data, "environments/staging.ts");
+    expect(message).toContain("environments/staging.ts");
+    expect(message).toContain("regions[0].database.deletionProtection: got false; must be true in staging");
+  });
+
+  it("rejects a Performance Insights retention RDS does not offer", () => {
+    expect(problemsOf((e) => (e.global.database.performanceInsightsRetentionDays = 14))).toContain(
+      "global.database.performanceInsightsRetentionDays: got 14; must be a Performance Insights retention period: 7, a multiple of 31 up to 713 (31 * months), or 731",
+    );
+  });
+
+  it("rejects a monitoring interval that is off or not offered", () => {
+    for (const interval of [0, 20]) {
+      expect(problemsOf((e) => (e.global.database.monitoringIntervalSeconds = interval))).toContain(
+        `global.database.monitoringIntervalSeconds: got ${interval}; must be an enhanced monitoring interval in seconds: one of 1, 5, 10, 15, 30, 60`,
+      );
+    }
+  });
+
+  it("rejects a slow-statement threshold that would log every statement", () => {
+    expect(problemsOf((e) => (e.global.database.slowStatementThresholdMs = 0))).toContain(
+      "global.database.slowStatementThresholdMs: got 0; must be at least 100 ms",
+    );
+  });
+
+  it("rejects an unknown database field (a typo)", () => {
+    expect(problemsOf((e) => (e.global.database.backupRetention = 30))).toContain('unknown field(s) "backupRetention"');
+  });
+});
