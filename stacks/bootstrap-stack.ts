@@ -4,7 +4,7 @@
  */
 import type { Construct } from "constructs";
 import { EncryptionKey } from "../constructs/kms-key";
-import { SecureBucket } from "../constructs/secure-bucket";
+import { AccessLogBucket, SecureBucket } from "../constructs/secure-bucket";
 import type { EnvironmentConfig } from "../src/config/schema";
 import { bootstrapStackName } from "../src/naming";
 import { EnvironmentStack } from "../src/stack-base";
@@ -23,22 +23,10 @@ export class BootstrapStack extends EnvironmentStack {
       accountId: env.accountId,
       region: env.state.region,
     });
-    // Server access logs can only be delivered to a bucket encrypted with SSE-S3.
-    const logs = new SecureBucket(this, "state-access-logs", {
+    const logs = new AccessLogBucket(this, "state-access-logs", {
       bucketName: `${env.state.bucket}-access-logs`,
-      noncurrentVersionExpirationDays: 30,
-      policyStatements: [
-        {
-          sid: "S3ServerAccessLogDelivery",
-          actions: ["s3:PutObject"],
-          resources: [`arn:aws:s3:::${env.state.bucket}-access-logs/*`],
-          principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
-          conditions: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [env.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:s3:::${env.state.bucket}`] },
-          ],
-        },
-      ],
+      sourceBucketName: env.state.bucket,
+      accountId: env.accountId,
     });
     this.stateBucket = new SecureBucket(this, "state-bucket", {
       bucketName: env.state.bucket,

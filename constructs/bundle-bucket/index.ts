@@ -12,7 +12,7 @@
 import { Construct } from "constructs";
 import type { Statement } from "../../src/iam";
 import { EncryptionKey } from "../kms-key";
-import { SecureBucket } from "../secure-bucket";
+import { AccessLogBucket, SecureBucket } from "../secure-bucket";
 
 /** Access levels the bucket grants. */
 export type BundleAccess = "read" | "read-write";
@@ -76,29 +76,16 @@ export class BundleBucket extends Construct {
   constructor(scope: Construct, id: string, props: BundleBucketProps) {
     super(scope, id);
     const bucketArn = `arn:aws:s3:::${props.bucketName}`;
-    const logBucketName = `${props.bucketName}-access-logs`;
     this.key = new EncryptionKey(this, "key", {
       description: `Configuration bundles in s3://${props.bucketName}`,
       alias: `${props.bucketName}`,
       accountId: props.accountId,
       region: props.region,
     });
-    // Server access logs can only be delivered to a bucket encrypted with SSE-S3.
-    const logs = new SecureBucket(this, "access-logs", {
-      bucketName: logBucketName,
-      noncurrentVersionExpirationDays: 30,
-      policyStatements: [
-        {
-          sid: "S3ServerAccessLogDelivery",
-          actions: ["s3:PutObject"],
-          resources: [`arn:aws:s3:::${logBucketName}/*`],
-          principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
-          conditions: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [bucketArn] },
-          ],
-        },
-      ],
+    const logs = new AccessLogBucket(this, "access-logs", {
+      bucketName: `${props.bucketName}-access-logs`,
+      sourceBucketName: props.bucketName,
+      accountId: props.accountId,
     });
     const everyone = [{ type: "*" as const, identifiers: ["*"] }];
     this.bucket = new SecureBucket(this, "bucket", {

@@ -117,3 +117,41 @@ export class SecureBucket extends Construct {
     });
   }
 }
+
+/** Props of {@link AccessLogBucket}. */
+export interface AccessLogBucketProps {
+  /** Name of the log bucket. */
+  readonly bucketName: string;
+  /** Name of the bucket whose server access logs it receives. */
+  readonly sourceBucketName: string;
+  /** Account of both buckets (only its S3 log delivery may write). */
+  readonly accountId: string;
+  /** Days noncurrent log versions are kept. Defaults to 30. */
+  readonly noncurrentVersionExpirationDays?: number;
+}
+
+/**
+ * A {@link SecureBucket} that receives another bucket's S3 server access logs. Encrypted with SSE-S3
+ * because S3 log delivery cannot write to SSE-KMS buckets; only the S3 logging service, for the named
+ * source bucket of this account, may put objects.
+ */
+export class AccessLogBucket extends SecureBucket {
+  constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
+    super(scope, id, {
+      bucketName: props.bucketName,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 30,
+      policyStatements: [
+        {
+          sid: "S3ServerAccessLogDelivery",
+          actions: ["s3:PutObject"],
+          resources: [`arn:aws:s3:::${props.bucketName}/*`],
+          principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+          conditions: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:s3:::${props.sourceBucketName}`] },
+          ],
+        },
+      ],
+    });
+  }
+}
