@@ -5,9 +5,10 @@
  *        [--remote-state-only] [--role-prefix AWS_PLAN_ROLE_ARN] [--format json|lines|github]
  *
  * --format json (default): `{"include":[...],"levels":[[...]],"skipped":[...]}` on one line.
- * --format lines: the selected stack names, one per line, in dependency order (for deploy loops).
+ * --format lines: `<stack> <directory>` per line, in dependency order (for deploy loops).
  * --format github: appends `matrix` ({"include":[...]}, usable as `strategy.matrix`), `levels`,
- *   `stacks` and `count` to $GITHUB_OUTPUT, and prints a readable summary.
+ *   `stacks`, `count`, `region` (the first stack's) and `skipped` to $GITHUB_OUTPUT, prints a readable summary
+ *   and a `::warning::` per skipped stack.
  */
 import { appendFileSync } from "node:fs";
 import { buildMatrix } from "../src/tools/stack-matrix";
@@ -28,7 +29,7 @@ function main(): void {
     outdirName: outdir,
   });
   if (format === "lines") {
-    for (const entry of matrix.include) process.stdout.write(`${entry.stack}\n`);
+    for (const entry of matrix.include) process.stdout.write(`${entry.stack} ${entry.directory}\n`);
     for (const s of matrix.skipped) process.stderr.write(`skipped ${s.stack}: ${s.reason}\n`);
     return;
   }
@@ -40,10 +41,12 @@ function main(): void {
       `levels=${JSON.stringify(matrix.levels)}`,
       `stacks=${JSON.stringify(matrix.include.map((e) => e.stack))}`,
       `count=${matrix.include.length}`,
+      `region=${matrix.include[0]?.region ?? ""}`,
+      `skipped=${JSON.stringify(matrix.skipped)}`,
     ];
     appendFileSync(target, `${lines.join("\n")}\n`);
     matrix.levels.forEach((names, i) => process.stdout.write(`level ${i}: ${names.join(", ")}\n`));
-    for (const s of matrix.skipped) process.stdout.write(`skipped ${s.stack}: ${s.reason}\n`);
+    for (const s of matrix.skipped) process.stdout.write(`::warning title=${s.stack} not run::${s.reason}\n`);
     return;
   }
   if (format !== "json") throw new Error(`unknown --format ${format} (json, lines or github)`);

@@ -113,3 +113,13 @@ describe("toDiffHighlight", () => {
     expect(toDiffHighlight("  + resource\n      ~ a = 1 -> 2\n  - x\n-/+ y\nplain")).toBe("+  + resource\n!      ~ a = 1 -> 2\n-  - x\n!-/+ y\n plain");
   });
 });
+
+describe("renderComment extras", () => {
+  it("lists skipped stacks and folds the offline diff", () => {
+    const body = renderComment([], { skipped: [{ stack: "dev-global", reason: "local backend" }], infraDiff: "prod-global: 1 changed" });
+    expect(body).toContain("No stack was planned.");
+    expect(body).toContain("- `dev-global` not planned: local backend");
+    expect(body).toContain("<summary>Offline infrastructure diff (synthesized configuration vs. the base branch)</summary>");
+    expect(body).toContain("prod-global: 1 changed");
+  });
+});

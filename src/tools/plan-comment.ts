@@ -212,6 +212,10 @@ export interface CommentContext {
   readonly runUrl?: string;
   /** Upper bound of the body length (default {@link MAX_COMMENT_CHARS}). */
   readonly maxChars?: number;
+  /** Stacks the workflow did not plan, with the reason (listed under the table). */
+  readonly skipped?: readonly { stack: string; reason: string }[];
+  /** The offline infrastructure diff (`npm run diff`) text, folded under the plans. */
+  readonly infraDiff?: string;
 }
 
 /** Renders the comment body (deterministic for the same inputs). */
@@ -254,6 +258,8 @@ export function renderComment(plans: readonly StackPlan[], context: CommentConte
     }
     head.push(`| **total** | **${totals.add}** | **${totals.change}** | **${totals.destroy}** | |`, "");
   }
+  for (const s of context.skipped ?? []) head.push(`- \`${s.stack}\` not planned: ${s.reason}`);
+  if (context.skipped?.length) head.push("");
   const footer = [
     "",
     [context.sha ? `Planned at ${context.sha.slice(0, 12)}` : "", context.runUrl ? `[workflow run and plan artifacts](${context.runUrl})` : ""].filter(Boolean).join(" · "),
@@ -268,6 +274,10 @@ export function renderComment(plans: readonly StackPlan[], context: CommentConte
       const body = p.status === "failed" ? fence(text, "text") : fence(toDiffHighlight(text), "diff");
       return ["<details>", `<summary>${title}</summary>`, "", body, "", "</details>"].join("\n");
     });
+    if (context.infraDiff !== undefined) {
+      const text = cap <= 0 ? "(omitted to fit the comment; see the workflow run's artifacts)" : truncate(context.infraDiff.trim() || "(empty)", cap, "run `npm run diff` locally");
+      bodies.push(["<details>", "<summary>Offline infrastructure diff (synthesized configuration vs. the base branch)</summary>", "", fence(text, "text"), "", "</details>"].join("\n"));
+    }
     return [...head, ...bodies, ...footer].join("\n").trimEnd() + "\n";
   };
   let cap = 20_000;
