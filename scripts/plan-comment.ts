@@ -2,14 +2,14 @@
  * Renders the pull-request plan comment from downloaded plan artifacts.
  *
  *   node --import tsx scripts/plan-comment.ts <plans-dir> [--out comment.md] [--sha <commit>] [--run-url <url>]
- *        [--skipped '<json list of {stack, reason}>'] [--infra-diff <file>]
+ *        [--skipped '<json list of {stack, reason}>'] [--expected '<json list of stacks>'] [--infra-diff <file>]
  *
  * Each sub-directory of <plans-dir> holding result.json / plan.json / plan.txt / plan.log is one
  * stack (see src/tools/plan-comment.ts). Writes the Markdown to --out (or stdout), prints a one-line
  * summary to stderr and, inside GitHub Actions, sets the step outputs `failed`, `destroy` and `stacks`.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { readPlans, renderComment } from "../src/tools/plan-comment";
+import { missingPlans, readPlans, renderComment } from "../src/tools/plan-comment";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,8 +18,10 @@ function arg(name: string): string | undefined {
 
 function main(): void {
   const dir = process.argv[2];
-  if (!dir || dir.startsWith("--")) throw new Error("usage: plan-comment.ts <plans-dir> [--out comment.md] [--sha <commit>] [--run-url <url>] [--skipped <json>] [--infra-diff <file>]");
-  const plans = existsSync(dir) ? readPlans(dir) : [];
+  if (!dir || dir.startsWith("--")) throw new Error("usage: plan-comment.ts <plans-dir> [--out comment.md] [--sha <commit>] [--run-url <url>] [--skipped <json>] [--expected <json>] [--infra-diff <file>]");
+  const found = existsSync(dir) ? readPlans(dir) : [];
+  const expected = arg("expected") ? (JSON.parse(arg("expected")!) as string[]) : [];
+  const plans = [...found, ...missingPlans(found, expected)].sort((a, b) => a.stack.localeCompare(b.stack));
   const skipped = arg("skipped") ? (JSON.parse(arg("skipped")!) as { stack: string; reason: string }[]) : [];
   const diffFile = arg("infra-diff");
   const infraDiff = diffFile && existsSync(diffFile) ? readFileSync(diffFile, "utf8") : undefined;

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { countPlan, MAX_COMMENT_CHARS, PLAN_COMMENT_MARKER, readPlans, renderComment, toDiffHighlight, type PlanJson } from "../src/tools/plan-comment";
+import { countPlan, MAX_COMMENT_CHARS, missingPlans, PLAN_COMMENT_MARKER, readPlans, renderComment, toDiffHighlight, type PlanJson } from "../src/tools/plan-comment";
 
 const FIXTURES = join(__dirname, "fixtures", "plans");
 
@@ -121,5 +121,14 @@ describe("renderComment extras", () => {
     expect(body).toContain("- `dev-global` not planned: local backend");
     expect(body).toContain("<summary>Offline infrastructure diff (synthesized configuration vs. the base branch)</summary>");
     expect(body).toContain("prod-global: 1 changed");
+  });
+});
+
+describe("missingPlans", () => {
+  it("reports expected stacks without a plan as failed", () => {
+    const plans = readPlans(FIXTURES);
+    const missing = missingPlans(plans, ["prod-global", "prod-regional-uswest", "dev-global"]);
+    expect(missing.map((p) => [p.stack, p.status])).toEqual([["prod-regional-uswest", "failed"]]);
+    expect(renderComment([...plans, ...missing])).toContain("Plan failed for `dev-regional-uswest`, `prod-regional-uswest`");
   });
 });

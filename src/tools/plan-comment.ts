@@ -129,6 +129,21 @@ export function readPlans(dir: string): StackPlan[] {
   return found.sort((a, b) => a.stack.localeCompare(b.stack));
 }
 
+/** A failed entry for every expected stack that left no plan directory (its job failed before planning). */
+export function missingPlans(found: readonly StackPlan[], expected: readonly string[]): StackPlan[] {
+  const have = new Set(found.map((p) => p.stack));
+  return expected
+    .filter((s) => !have.has(s))
+    .sort()
+    .map((stack) => ({
+      stack,
+      status: "failed" as const,
+      destroyed: [],
+      replaced: [],
+      text: "No plan was produced: the job failed before planning (credentials, role trust or set-up). See the job's log in the workflow run.",
+    }));
+}
+
 function readText(path: string): string {
   return existsSync(path) ? readFileSync(path, "utf8") : "";
 }
