@@ -2,23 +2,67 @@
  * The cdktf app entry (`cdktf synth` / `npm run synth`). Validates every selected environment first
  * (CDN_ENVIRONMENTS=dev,prod selects some), then synthesizes all their stacks. A bad config prints one
  * clear report and exits 1 before anything is written.
+ *
+ * Progress goes to stderr (per environment: the stacks it builds; then a table of stacks with their
+ * resource counts, and the total time); CDN_SYNTH_QUIET=1 silences it. It never changes the
+ * synthesized files. Any failure prints one paragraph without a stack trace (CDN_DEBUG=1 adds it).
  */
-import { buildApp } from "./app";
+import { performance } from "node:perf_hooks";
+import { TerraformStack } from "cdktf";
+import { addEnvironment, buildApp } from "./app";
 import { loadEnvironments } from "./environments";
 import { installSynthSpeedups } from "./perf";
+import { readSynthOutput } from "./tools/synth-output";
+import { errorParagraph, formatSynthSummary } from "./tools/synth-report";
+
+const quiet = process.env.CDN_SYNTH_QUIET === "1";
+const log = (line: string): void => {
+  if (!quiet) process.stderr.write(`${line}\n`);
+};
+
+function fail(what: string, error: unknown): never {
+  process.stderr.write(`${what}${errorParagraph(error)}\n`);
+  if (process.env.CDN_DEBUG === "1" && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+}
+
+function stackNames(children: readonly unknown[]): string[] {
+  return children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => s.node.id);
+}
 
 function main(): void {
   installSynthSpeedups();
+  const started = performance.now();
   const names = (process.env.CDN_ENVIRONMENTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   let environments;
   try {
     environments = loadEnvironments(names);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(1);
+    fail("", error);
   }
-  const app = buildApp(environments);
-  app.synth();
+  log(`synth: ${environments.length} environment(s) valid: ${environments.map((e) => e.name).join(", ")}`);
+
+  let app;
+  try {
+    app = buildApp([]);
+    for (const env of environments) {
+      const t0 = performance.now();
+      const before = new Set(stackNames(app.node.children));
+      addEnvironment(app, env);
+      const added = stackNames(app.node.children).filter((n) => !before.has(n));
+      log(`synth: built ${env.name}: ${added.join(", ")} (${Math.round(performance.now() - t0)} ms)`);
+    }
+    log(`synth: writing ${stackNames(app.node.children).length} stack(s) to ${app.outdir} ...`);
+    app.synth();
+  } catch (error) {
+    fail("synth failed: ", error);
+  }
+  if (quiet) return;
+  try {
+    log(formatSynthSummary(readSynthOutput(app.outdir), performance.now() - started));
+  } catch (error) {
+    fail("synth succeeded, but its summary could not be read: ", error);
+  }
 }
 
 main();

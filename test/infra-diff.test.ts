@@ -1,0 +1,259 @@
+/**
+ * The offline infrastructure diff: the engine on synthesized JSON trees (hand-made and real), and end
+ * to end on fixture git repositories built here, whose "synth" is a small script writing cdktf.out.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { diffOutputs, diffStack, diffValues, formatDiff, runInfraDiff, type StackTree } from "../src/tools/infra-diff";
+import { replacementRisk } from "../src/tools/replacement-rules";
+import type { TfDocument } from "../src/tools/synth-output";
+import { allEnvironments, synthesize } from "./helpers/synth";
+
+const meta = (path: string) => ({ "//": { metadata: { path, uniqueId: path.split("/").pop() } } });
+
+/** A small plane-like stack: a VPC, a cluster and a node group of the given size. */
+function planeDoc(options: { desired?: number; cidr?: string; extra?: Record<string, Record<string, unknown>> } = {}): TfDocument {
+  return {
+    "//": { metadata: { version: "0.21.0", stackName: "prod-global" } },
+    terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } }, backend: { s3: { bucket: "b", key: "k" } } },
+    provider: { aws: [{ region: "us-east-1" }] },
+    resource: {
+      aws_vpc: { network_vpc_1: { ...meta("prod-global/network/vpc"), cidr_block: options.cidr ?? "10.30.0.0/16" } },
+      aws_eks_cluster: { cluster_2: { ...meta("prod-global/cluster/cluster"), name: "cdn-global-control", version: "1.35" } },
+      aws_eks_node_group: {
+        cluster_system_3: {
+          ...meta("prod-global/cluster/system"),
+          cluster_name: "cdn-global-control",
+          node_group_name: "system",
+          instance_types: ["m6i.xlarge", "m5.xlarge"],
+          scaling_config: { desired_size: options.desired ?? 3, max_size: 5, min_size: 3 },
+        },
+      },
+      ...(options.extra ?? {}),
+    },
+  };
+}
+
+const tree = (entries: Record<string, TfDocument>): StackTree => new Map(Object.entries(entries));
+
+describe("diff engine on JSON trees", () => {
+  it("a node group size change is exactly one attribute change, with no replacement risk", () => {
+    const diff = diffOutputs(tree({ "prod-global": planeDoc({ desired: 3 }) }), tree({ "prod-global": planeDoc({ desired: 4 }) }));
+    const [stack] = diff.stacks;
+    expect(stack.status).toBe("changed");
+    expect(stack.added).toEqual([]);
+    expect(stack.removed).toEqual([]);
+    expect(stack.changed).toHaveLength(1);
+    expect(stack.changed[0].address).toBe("aws_eks_node_group.cluster_system_3");
+    expect(stack.changed[0].changes).toEqual([{ path: "scaling_config.desired_size", before: 3, after: 4 }]);
+    const report = formatDiff(diff);
+    const body = report.split("\n").filter((l) => l.startsWith("  "));
+    expect(body).toEqual(["  ~ aws_eks_node_group.cluster_system_3  (prod-global/cluster/system)", "      scaling_config.desired_size: 3 -> 4"]);
+    expect(report).not.toContain("REPLACEMENT");
+  });
+
+  it("flags a CIDR change as a replacement", () => {
+    const diff = diffOutputs(tree({ "prod-global": planeDoc() }), tree({ "prod-global": planeDoc({ cidr: "10.40.0.0/16" }) }));
+    const change = diff.stacks[0].changed[0];
+    expect(change.changes).toEqual([{ path: "cidr_block", before: "10.30.0.0/16", after: "10.40.0.0/16", replacement: "known" }]);
+    expect(formatDiff(diff)).toContain('cidr_block: "10.30.0.0/16" -> "10.40.0.0/16"   !! REPLACEMENT RISK: changing cidr_block forces a new aws_vpc');
+  });
+
+  it("lists added and removed resources, and added and removed stacks", () => {
+    const before = tree({
+      "prod-global": planeDoc({ extra: { aws_iam_role: { old_role_9: { ...meta("prod-global/old-role"), name: "old", assume_role_policy: "{}" } } } }),
+      "prod-legacy": planeDoc(),
+    });
+    const after = tree({
+      "prod-global": planeDoc({ extra: { aws_s3_bucket: { bundles_8: { ...meta("prod-global/bundles/bucket"), bucket: "cdn-config-bundles" } } } }),
+      "prod-global-k8s": { terraform: {}, resource: { helm_release: { monitoring_7: { name: "kube-prometheus-stack", namespace: "monitoring" } } } },
+    });
+    const diff = diffOutputs(before, after);
+    expect(diff.stacks.map((s) => [s.stack, s.status])).toEqual([
+      ["prod-global", "changed"],
+      ["prod-global-k8s", "added"],
+      ["prod-legacy", "removed"],
+    ]);
+    const global = diff.stacks[0];
+    expect(global.added.map((b) => b.address)).toEqual(["aws_s3_bucket.bundles_8"]);
+    expect(global.removed.map((b) => b.address)).toEqual(["aws_iam_role.old_role_9"]);
+    const report = formatDiff(diff);
+    expect(report).toContain("  + aws_s3_bucket.bundles_8  (prod-global/bundles/bucket)");
+    expect(report).toContain("  - aws_iam_role.old_role_9  (prod-global/old-role)");
+    expect(report).toContain("== prod-global-k8s: NEW STACK (1 resources)");
+    expect(report).toContain("  + helm_release.monitoring_7");
+    expect(report).toContain("== prod-legacy: STACK REMOVED (3 resources)");
+    expect(report).toMatch(/Summary: 3 stack\(s\): 1 changed, 1 added, 1 removed, 0 unchanged/);
+  });
+
+  it("reports an address change with equal content as a move that risks replacement", () => {
+    const before = planeDoc();
+    const after = planeDoc();
+    const vpc = (after.resource as Record<string, Record<string, unknown>>).aws_vpc;
+    (after.resource as Record<string, Record<string, unknown>>).aws_vpc = { network_vpc_RENAMED: { ...(vpc.network_vpc_1 as object), ...meta("prod-global/net/vpc") } };
+    const s = diffStack("prod-global", before, after);
+    expect(s.added).toEqual([]);
+    expect(s.removed).toEqual([]);
+    expect(s.moved.map((m) => [m.from.address, m.to.address])).toEqual([["aws_vpc.network_vpc_1", "aws_vpc.network_vpc_RENAMED"]]);
+    expect(formatDiff({ stacks: [s] })).toContain("the address changed; Terraform destroys and re-creates it unless a `moved` block is added");
+  });
+
+  it("compares JSON documents inside strings (policies) by content", () => {
+    const policy = (actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
+    expect(diffValues({ policy: policy(["s3:GetObject"]) }, { policy: policy(["s3:GetObject", "s3:PutObject"]) })).toEqual([
+      { path: "policy::Statement[0].Action", before: ["s3:GetObject"], after: ["s3:GetObject", "s3:PutObject"] },
+    ]);
+    // Same document, different key order: no change.
+    expect(diffValues({ p: '{"a":1,"b":2}' }, { p: '{"b":2,"a":1}' })).toEqual([]);
+  });
+
+  it("ignores cdktf metadata and reports providers, outputs and the terraform block", () => {
+    const a = planeDoc();
+    const b = { ...planeDoc(), "//": { metadata: { version: "9.9.9" } }, output: { vpc_id: { value: "x" } }, provider: { aws: [{ region: "us-east-2" }] } };
+    const s = diffStack("prod-global", a, b);
+    expect(s.added.map((x) => x.address)).toEqual(["output.vpc_id"]);
+    expect(s.changed.map((c) => [c.address, c.changes.map((x) => x.path)])).toEqual([["provider.aws", ["region"]]]);
+  });
+
+  it("knows replacement rules per type, and treats names of unknown types as likely", () => {
+    expect(replacementRisk("aws_rds_cluster", "engine")).toBe("known");
+    expect(replacementRisk("aws_rds_cluster", "db_subnet_group_name")).toBe("known");
+    expect(replacementRisk("aws_rds_cluster", "backup_retention_period")).toBeUndefined();
+    expect(replacementRisk("aws_eks_cluster", "name")).toBe("known");
+    expect(replacementRisk("aws_eks_node_group", "scaling_config.desired_size")).toBeUndefined();
+    expect(replacementRisk("aws_s3_bucket", "bucket")).toBe("known");
+    expect(replacementRisk("aws_subnet", "availability_zone")).toBe("known");
+    expect(replacementRisk("aws_kms_alias", "name")).toBe("known");
+    expect(replacementRisk("aws_eks_cluster", "kubernetes_network_config[0].service_ipv4_cidr")).toBe("known");
+    expect(replacementRisk("kubernetes_namespace_v1", "metadata[0].name")).toBe("known");
+    expect(replacementRisk("aws_shiny_new_thing", "name")).toBe("likely");
+    expect(replacementRisk("aws_shiny_new_thing", "size")).toBeUndefined();
+  });
+
+  it("on real synthesized stacks, a plane CIDR change flags the VPC and every subnet", () => {
+    const env = allEnvironments().find((e) => e.name === "prod")!;
+    const before = synthesize([env]).stacks;
+    const after = synthesize([{ ...env, regions: env.regions.map((r, i) => (i === 0 ? { ...r, vpcCidr: "10.39.0.0/16" } : r)) }]).stacks;
+    const diff = diffOutputs(before, after);
+    const regional = diff.stacks.find((s) => s.stack === `prod-regional-${env.regions[0].key}`)!;
+    expect(diff.stacks.filter((s) => s.status !== "unchanged").map((s) => s.stack)).toEqual([regional.stack]);
+    const vpc = regional.changed.find((c) => c.type === "aws_vpc")!;
+    expect(vpc.changes).toContainEqual({ path: "cidr_block", before: env.regions[0].vpcCidr, after: "10.39.0.0/16", replacement: "known" });
+    const subnets = regional.changed.filter((c) => c.type === "aws_subnet");
+    expect(subnets.length).toBeGreaterThanOrEqual(6);
+    for (const s of subnets) expect(s.changes.every((c) => c.replacement === "known")).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// End to end on fixture repositories.
+
+const SYNTH_SCRIPT = `
+// A stand-in for cdktf synth: one stack per entry of config.json, written into $CDKTF_OUTDIR.
+const fs = require("fs");
+const path = require("path");
+const out = process.env.CDKTF_OUTDIR;
+const config = JSON.parse(fs.readFileSync("config.json", "utf8"));
+const manifest = { stacks: {} };
+for (const [name, s] of Object.entries(config)) {
+  const dir = path.join(out, "stacks", name);
+  fs.mkdirSync(dir, { recursive: true });
+  const doc = { terraform: {}, resource: {
+    aws_vpc: { vpc: { cidr_block: s.cidr } },
+    aws_eks_node_group: { system: { node_group_name: "system", scaling_config: { desired_size: s.nodes, max_size: 6, min_size: 1 } } },
+  } };
+  fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(doc, null, 2));
+  manifest.stacks[name] = { name, dependencies: [], workingDirectory: "stacks/" + name, synthesizedStackPath: "stacks/" + name + "/cdk.tf.json" };
+}
+fs.writeFileSync(path.join(out, "manifest.json"), JSON.stringify(manifest, null, 2));
+console.error("synthesized " + Object.keys(config).length + " stacks");
+`;
+
+const repos: string[] = [];
+afterAll(() => {
+  for (const r of repos) rmSync(r, { recursive: true, force: true });
+});
+
+function run(cwd: string, ...args: string[]): string {
+  const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** A repository with the synth script and a config, committed on `branch`. */
+function fixtureRepo(branch: string, config: Record<string, { cidr: string; nodes: number }>): string {
+  const dir = mkdtempSync(join(tmpdir(), "infra-diff-repo-"));
+  repos.push(dir);
+  run(dir, "init", "-q", "-b", branch);
+  writeFileSync(join(dir, "synth.js"), SYNTH_SCRIPT);
+  writeFileSync(join(dir, "config.json"), JSON.stringify(config, null, 2));
+  mkdirSync(join(dir, "node_modules"));
+  writeFileSync(join(dir, ".gitignore"), "node_modules/\n");
+  run(dir, "add", "-A");
+  run(dir, "commit", "-q", "-m", "base");
+  return dir;
+}
+
+const synthCommand = [process.execPath, "synth.js"];
+
+describe("npm run diff end to end on a fixture repository", () => {
+  it("on a branch that changes the node group size, prints exactly that change", () => {
+    const repo = fixtureRepo("main", { "prod-global": { cidr: "10.30.0.0/16", nodes: 3 }, "prod-regional-uswest": { cidr: "10.31.0.0/16", nodes: 3 } });
+    run(repo, "checkout", "-q", "-b", "bigger-nodes");
+    writeFileSync(join(repo, "config.json"), JSON.stringify({ "prod-global": { cidr: "10.30.0.0/16", nodes: 4 }, "prod-regional-uswest": { cidr: "10.31.0.0/16", nodes: 3 } }, null, 2));
+    run(repo, "commit", "-q", "-am", "more nodes");
+    const logs: string[] = [];
+    const result = runInfraDiff({ repoRoot: repo, synthCommand, log: (l) => logs.push(l) });
+    expect(result.baseDescription).toBe("merge base of HEAD and main");
+    expect(result.baseCommit).toBe(run(repo, "rev-parse", "main"));
+    const lines = result.report.trimEnd().split("\n");
+    expect(lines.slice(2)).toEqual([
+      "== prod-global: 1 changed (resources 2 -> 2)",
+      "  ~ aws_eks_node_group.system",
+      "      scaling_config.desired_size: 3 -> 4",
+      "",
+      "Summary: 2 stack(s): 1 changed, 0 added, 0 removed, 1 unchanged; blocks 0 added, 0 removed, 1 changed, 0 moved; no replacement risk.",
+    ]);
+    // Progress per side and per stack.
+    expect(logs).toContain("synthesizing working tree ...");
+    expect(logs.some((l) => /^synthesizing base [0-9a-f]{12} \.\.\.$/.test(l))).toBe(true);
+    expect(logs).toContain("  working tree | synthesized 2 stacks");
+    expect(logs).toContain("compared prod-global: 0 added, 0 removed, 1 changed, 0 moved");
+    expect(logs).toContain("compared prod-regional-uswest: unchanged");
+    // The repository is left as it was: no worktree added, node_modules intact.
+    expect(run(repo, "worktree", "list").split("\n")).toHaveLength(1);
+    expect(existsSync(join(repo, "node_modules"))).toBe(true);
+  });
+
+  it("includes uncommitted changes, flags a CIDR change, and lists added and removed stacks", () => {
+    const repo = fixtureRepo("main", { "dev-global": { cidr: "10.10.0.0/16", nodes: 1 }, "dev-old": { cidr: "10.12.0.0/16", nodes: 1 } });
+    writeFileSync(join(repo, "config.json"), JSON.stringify({ "dev-global": { cidr: "10.20.0.0/16", nodes: 1 }, "dev-new": { cidr: "10.13.0.0/16", nodes: 1 } }));
+    const result = runInfraDiff({ repoRoot: repo, synthCommand, log: () => {} });
+    expect(result.report).toContain('cidr_block: "10.10.0.0/16" -> "10.20.0.0/16"   !! REPLACEMENT RISK: changing cidr_block forces a new aws_vpc');
+    expect(result.report).toContain("== dev-new: NEW STACK (2 resources)");
+    expect(result.report).toContain("== dev-old: STACK REMOVED (2 resources)");
+  });
+
+  it("takes an explicit base ref, and falls back to HEAD~1 without a main branch", () => {
+    const repo = fixtureRepo("trunk", { "dev-global": { cidr: "10.10.0.0/16", nodes: 1 } });
+    writeFileSync(join(repo, "config.json"), JSON.stringify({ "dev-global": { cidr: "10.10.0.0/16", nodes: 2 } }));
+    run(repo, "commit", "-q", "-am", "two nodes");
+    const logs: string[] = [];
+    const fallback = runInfraDiff({ repoRoot: repo, synthCommand, log: (l) => logs.push(l) });
+    expect(fallback.baseDescription).toBe("HEAD~1 (no main branch found)");
+    expect(logs.some((l) => l.includes("comparing with HEAD~1 instead"))).toBe(true);
+    expect(fallback.report).toContain("scaling_config.desired_size: 1 -> 2");
+    const explicit = runInfraDiff({ repoRoot: repo, baseRef: "HEAD", synthCommand, log: () => {} });
+    expect(explicit.report).toContain("No infrastructure change: 1 stack(s) identical.");
+    expect(() => runInfraDiff({ repoRoot: repo, baseRef: "no-such-ref", synthCommand, log: () => {} })).toThrow(/The base ref "no-such-ref" is not a commit/);
+  });
+
+  it("reports a failing synth as one clear message", () => {
+    const repo = fixtureRepo("main", { "dev-global": { cidr: "10.10.0.0/16", nodes: 1 } });
+    writeFileSync(join(repo, "config.json"), "{ not json");
+    expect(() => runInfraDiff({ repoRoot: repo, synthCommand, log: () => {} })).toThrow(/Synthesizing working tree failed \(exit 1\)/);
+  });
+});

@@ -1,0 +1,77 @@
+/** The workflow files validate, and the validator catches what it must. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { lintWorkflow, lintWorkflowDir, policyProblems } from "../src/tools/workflow-lint";
+
+const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
+const read = (name: string) => readFileSync(join(WORKFLOWS, name), "utf8");
+
+describe("the repository's workflows", () => {
+  it("pass every layer of validation", async () => {
+    const { files, problems } = await lintWorkflowDir(WORKFLOWS);
+    expect(files.map((f) => f.split("/").pop())).toEqual(["deploy-environment.yml", "deploy.yml", "plan.yml"]);
+    expect(problems).toEqual([]);
+  });
+
+  it("plan: OIDC per job, Terraform 1.11.4, one comment found by its marker", () => {
+    const plan = read("plan.yml");
+    expect(plan).toMatch(/^on:\n {2}pull_request:/m);
+    expect(plan).toContain('TERRAFORM_VERSION: "1.11.4"');
+    expect(plan).toContain("role-to-assume: ${{ vars[matrix.roleVariable] }}");
+    expect(plan).toMatch(/permissions:\n {6}contents: read\n {6}id-token: write/);
+    expect(plan).toContain("<!-- cdn-infra-plan-comment -->");
+    expect(plan).toContain("matrix: ${{ fromJSON(needs.build.outputs.matrix) }}");
+    expect(plan).not.toMatch(/aws-access-key-id|aws-secret-access-key/);
+  });
+
+  it("deploy: dev, then staging, then prod, each in its GitHub environment and never two at once", () => {
+    const deploy = read("deploy.yml");
+    expect(deploy).toMatch(/staging:\n(.*\n)*? {4}needs: dev\n/);
+    expect(deploy).toMatch(/prod:\n(.*\n)*? {4}needs: staging\n/);
+    for (const env of ["DEV", "STAGING", "PROD"]) expect(deploy).toContain(`vars.AWS_DEPLOY_ROLE_ARN_${env}`);
+    const reusable = read("deploy-environment.yml");
+    expect(reusable).toContain("environment: ${{ inputs.environment }}");
+    expect(reusable).toMatch(/concurrency:\n {6}group: deploy-\$\{\{ inputs.environment \}\}\n {6}cancel-in-progress: false/);
+    expect(reusable).toContain("--remote-state-only");
+  });
+});
+
+describe("the validator", () => {
+  const good = read("plan.yml");
+
+  it("rejects an action pinned to a tag, or a SHA without its version comment", () => {
+    const tag = good.replace(/actions\/checkout@[0-9a-f]{40} # v\d+\.\d+\.\d+/, "actions/checkout@v4");
+    expect(policyProblems("plan.yml", tag).map((p) => p.message)).toContain("actions/checkout@v4: pin the action to a full 40-character commit SHA");
+    const bare = good.replace(/(actions\/checkout@[0-9a-f]{40}) # v\d+\.\d+\.\d+/, "$1");
+    expect(policyProblems("plan.yml", bare)[0].message).toMatch(/# vX\.Y\.Z/);
+  });
+
+  it("rejects a job without permissions and a workflow without top-level permissions", () => {
+    const noJobPermissions = good.replace(/( {2}comment:\n(?:.*\n)*?) {4}permissions:\n {6}contents: read\n {6}pull-requests: write\n/, "$1");
+    expect(noJobPermissions).not.toBe(good);
+    expect(policyProblems("plan.yml", noJobPermissions).map((p) => p.message)).toEqual(["job comment has no `permissions:`"]);
+    expect(policyProblems("x.yml", good.replace(/^permissions: \{\}\n/m, "")).map((p) => p.message)).toContain(
+      "no top-level `permissions:` (use `permissions: {}` and grant per job)",
+    );
+  });
+
+  it("reports schema and semantic errors (unknown needs, untrusted input in a script)", async () => {
+    const bad = [
+      "on: pull_request",
+      "permissions: {}",
+      "jobs:",
+      "  a:",
+      "    runs-on: ubuntu-24.04",
+      "    permissions: {}",
+      "    needs: missing",
+      "    steps:",
+      "      - run: echo ${{ github.event.pull_request.title }}",
+      "",
+    ].join("\n");
+    const problems = await lintWorkflow("bad.yml", bad);
+    expect(problems.some((p) => p.source === "action-validator" && /unresolved job missing/i.test(p.message))).toBe(true);
+    expect(problems.some((p) => p.source === "actionlint" && /needs job "missing"/.test(p.message))).toBe(true);
+    expect(problems.some((p) => p.source === "actionlint" && /potentially untrusted/.test(p.message))).toBe(true);
+  });
+});
