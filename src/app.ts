@@ -7,6 +7,7 @@ import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { PlaneStack } from "../stacks/plane-stack";
 import type { EnvironmentConfig } from "./config/schema";
 import { planesOf } from "./naming";
+import { applyPolicies } from "./policy";
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -39,9 +40,13 @@ export function addEnvironment(app: App, env: EnvironmentConfig): EnvironmentSta
   return { bootstrap, global, regional };
 }
 
-/** Builds the App holding every stack of the given environments. */
+/**
+ * Builds the App holding every stack of the given environments, with the policy pack applied: its
+ * `synth()` throws a PolicyViolationError listing every violation (src/policy, docs/policy.md).
+ */
 export function buildApp(environments: readonly EnvironmentConfig[], options: BuildAppOptions = {}): App {
+  // skipValidation must stay false: the policy pack runs as an app-level validation.
   const app = new App({ outdir: options.outdir, skipValidation: false });
   for (const env of environments) addEnvironment(app, env);
-  return app;
+  return applyPolicies(app);
 }

@@ -1,10 +1,12 @@
 /**
  * The cdktf app entry (`cdktf synth` / `npm run synth`). Validates every selected environment first
  * (CDN_ENVIRONMENTS=dev,prod selects some), then synthesizes all their stacks. A bad config prints one
- * clear report and exits 1 before anything is written.
+ * clear report and exits 1 before anything is written; a policy violation (src/policy) or an invalid
+ * suppression prints one report and exits 1 without writing the manifest.
  */
 import { buildApp } from "./app";
 import { loadEnvironments } from "./environments";
+import { PolicySuppressionError, PolicyViolationError } from "./policy";
 
 function main(): void {
   const names = (process.env.CDN_ENVIRONMENTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -15,8 +17,15 @@ function main(): void {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   }
-  const app = buildApp(environments);
-  app.synth();
+  try {
+    buildApp(environments).synth();
+  } catch (error) {
+    if (error instanceof PolicyViolationError || error instanceof PolicySuppressionError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
 }
 
 main();

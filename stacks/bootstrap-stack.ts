@@ -7,6 +7,7 @@ import { EncryptionKey } from "../constructs/kms-key";
 import { SecureBucket } from "../constructs/secure-bucket";
 import type { EnvironmentConfig } from "../src/config/schema";
 import { bootstrapStackName } from "../src/naming";
+import { suppress } from "../src/policy";
 import { EnvironmentStack } from "../src/stack-base";
 
 /** The state bucket of one environment's account. */
@@ -40,6 +41,12 @@ export class BootstrapStack extends EnvironmentStack {
         },
       ],
     });
+    suppress(
+      logs,
+      "CDN-ENC-002",
+      "S3 server access logging can only deliver to a target bucket encrypted with SSE-S3 (AES256), not SSE-KMS, so this bucket cannot use the state key. " +
+        "It holds access logs of the state bucket only (never state), is private, versioned and TLS-only.",
+    );
     this.stateBucket = new SecureBucket(this, "state-bucket", {
       bucketName: env.state.bucket,
       kmsKeyArn: key.arn,
