@@ -77,13 +77,13 @@ export const exposureRules: readonly Rule[] = [
     title: "RDS databases are never publicly accessible",
     severity: "critical",
     category: "exposure",
-    resourceTypes: ["aws_db_instance", "aws_rds_cluster", "aws_rds_cluster_instance"],
-    checks: "No aws_db_instance, aws_rds_cluster or aws_rds_cluster_instance has publicly_accessible = true.",
+    resourceTypes: ["aws_db_instance", "aws_rds_cluster_instance"],
+    checks: "No aws_db_instance or aws_rds_cluster_instance has publicly_accessible = true (a Multi-AZ DB cluster's instances are never public: aws_rds_cluster has no such argument).",
     rationale: "A publicly accessible database gets a public DNS name and IP; one security-group mistake away from the internet. The databases are reached from the clusters inside the VPC only.",
     fix: "Remove publicly_accessible (the default is false) and place the database in the isolated database subnets; operators connect through the runbooks' port-forward, not a public endpoint.",
     check: (stack) =>
       stack
-        .resources("aws_db_instance", "aws_rds_cluster", "aws_rds_cluster_instance")
+        .resources("aws_db_instance", "aws_rds_cluster_instance")
         .filter((n) => isTrue(n.config.publicly_accessible))
         .map((n) => at(n, "publicly_accessible is true")),
   },
