@@ -6,7 +6,7 @@
  */
 import { buildApp } from "./app";
 import { loadEnvironments } from "./environments";
-import { PolicySuppressionError, PolicyViolationError } from "./policy";
+import { synthOrExit } from "./policy";
 
 function main(): void {
   const names = (process.env.CDN_ENVIRONMENTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -17,15 +17,8 @@ function main(): void {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   }
-  try {
-    buildApp(environments).synth();
-  } catch (error) {
-    if (error instanceof PolicyViolationError || error instanceof PolicySuppressionError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const selected = environments;
+  synthOrExit(() => buildApp(selected));
 }
 
 main();

@@ -837,7 +837,7 @@ describe("suppressions", () => {
   it("writes the suppression and its reason into the synthesized JSON", () => {
     expect(json["//"].cdn_policy.suppressions).toEqual([{ path: "s/logs", rule: "CDN-ENC-002", reason: REASON }]);
     const target = json.resource.aws_s3_bucket[Object.keys(json.resource.aws_s3_bucket).find((k) => k.startsWith("logs_target"))!];
-    expect(target["//"].cdn_policy.suppressed).toEqual([{ rule: "CDN-ENC-002", reason: REASON, declared_at: "s/logs" }]);
+    expect(target["//"].cdn_policy.suppressed).toEqual([{ rule: "CDN-ENC-002", declared_at: "s/logs" }]);
     const data = json.resource.aws_s3_bucket.data;
     expect(data["//"].cdn_policy).toBeUndefined();
   });

@@ -11,6 +11,7 @@
  * docs/policy-report.md (`npm run policy:report`).
  */
 export { applyPolicies, checkApp, policyResult, synthesizedStacks } from "./apply";
+export { synthOrExit } from "./cli";
 export { LOAD_BALANCER_SG_TAG, loadBalancerSecurityGroupTags } from "./conventions";
 export { evaluatePolicies, recordedSuppressions, POLICY_METADATA_KEY } from "./engine";
 export { formatViolations, PolicyViolationError, renderPolicyReport } from "./report";

@@ -20,7 +20,7 @@ export function formatViolations(result: PolicyResult): string {
   const suppressed = result.suppressions.reduce((n, s) => n + s.covered.length, 0);
   const lines = [
     `Policy check failed: ${violations.length} violation${violations.length === 1 ? "" : "s"} in ${stacks.length} stack${stacks.length === 1 ? "" : "s"} ` +
-      `(${result.stacks.length} stacks checked against ${RULES.length} rules; ${suppressed} finding${suppressed === 1 ? "" : "s"} suppressed with a documented reason).`,
+      `(${result.stacks.length} stack${result.stacks.length === 1 ? "" : "s"} checked against ${RULES.length} rules; ${suppressed} finding${suppressed === 1 ? "" : "s"} suppressed with a documented reason).`,
     "No manifest was written, so nothing can be deployed from this output. Fix each violation, or, where a rule truly does not apply, suppress it on the construct with a reason (docs/policy.md).",
   ];
   for (const stack of stacks) {

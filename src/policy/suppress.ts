@@ -2,8 +2,9 @@
  * Suppressions: `suppress(construct, ruleId, reason)` exempts a construct and everything below it from
  * one rule, for a stated reason. The call is validated at once (known rule, a real sentence, inside a
  * stack, not twice); the suppression is kept as construct metadata and, at synth, written into the
- * synthesized JSON: the stack lists all of its suppressions under `//.cdn_policy.suppressions`, and
- * every resource they cover shows them under its own `//.cdn_policy.suppressed`. The engine reads
+ * synthesized JSON: the stack lists all of its suppressions with their reasons under
+ * `//.cdn_policy.suppressions`, and every resource below a suppressed construct names the rule and where
+ * it was declared under its own `//.cdn_policy.suppressed`. The engine reads
  * them back from the JSON, so what is exempted is visible in the snapshots and in docs/policy-report.md.
  */
 import { TerraformDataSource, TerraformResource, TerraformStack, type IAspect } from "cdktf";
@@ -75,11 +76,11 @@ export class SuppressionRecorder implements IAspect {
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
     const declared: RecordedSuppression[] = [];
-    const walk = (c: IConstruct, inherited: readonly { rule: string; reason: string; declared_at: string }[]) => {
+    const walk = (c: IConstruct, inherited: readonly { rule: string; declared_at: string }[]) => {
       if (c !== node && TerraformStack.isStack(c)) return; // a nested stack records its own
-      const own = ownSuppressions(c).map((s) => ({ ...s, declared_at: c.node.path }));
+      const own = ownSuppressions(c);
       for (const s of own) declared.push({ path: c.node.path, rule: s.rule, reason: s.reason });
-      const effective = own.length ? [...inherited, ...own] : inherited;
+      const effective = own.length ? [...inherited, ...own.map((s) => ({ rule: s.rule, declared_at: c.node.path }))] : inherited;
       if (effective.length && (TerraformResource.isTerraformResource(c) || TerraformDataSource.isTerraformDataSource(c))) {
         c.addOverride(`//.${POLICY_METADATA_KEY}`, { suppressed: effective });
       }
