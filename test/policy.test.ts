@@ -726,6 +726,18 @@ describe("CDN-SEC-001 literal secrets", () => {
       goodDbInstance(s, "inst", cmk(s));
       const secret = new SecretsmanagerSecret(s, "conn", { name: "cdn/fixture/connection", kmsKeyId: cmk(s, "k2") });
       new SecretsmanagerSecretVersion(s, "conn-v", { secretId: secret.id, secretString: JSON.stringify({ host: "${aws_db_instance.inst.address}", port: 5432, dbname: "cdn" }) });
+      // Names that mention secrets without holding one: references to Secrets, booleans, templates, actions.
+      new HelmProvider(s, "helm", {});
+      new Release(s, "grafana", {
+        name: "grafana",
+        chart: "grafana",
+        set: [
+          { name: "admin.existingSecret", value: "grafana-admin" },
+          { name: "serviceAccount.automountServiceAccountToken", value: "false" },
+        ],
+        values: ["admin:\n  existingSecret: grafana-admin\n  passwordKey: admin-password\nautomountServiceAccountToken: false\nsecretName: tls-cert\napiKey: \"{{ .Values.fromSecret }}\"\n"],
+      });
+      new DataAwsIamPolicyDocument(s, "reader", { statement: [{ actions: ["secretsmanager:GetSecretValue"], resources: [secret.arn] }] });
     },
     "bad-password": (s) => void goodDbInstance(s, "inst", cmk(s), { manageMasterUserPassword: undefined, masterUserSecretKmsKeyId: undefined, password: "hunter2hunter2" }),
     "bad-secret-json": (s) => {
@@ -756,7 +768,7 @@ describe("CDN-SEC-001 literal secrets", () => {
     "bad-secret-json": /secret_string \(embedded JSON\)\.password: password has a literal value/,
     "bad-provider-keys": /access_key has a literal value[\s\S]*secret_key has a literal value/,
     "bad-private-key": /user_data: contains a private key/,
-    "bad-helm": /adminUser has a literal value[\s\S]*password-like setting/,
+    "bad-helm": /adminUser has a literal value[\s\S]*embedded text sets adminPassword to a literal/,
   });
   it("reports provider findings against the stack with the provider address", () => {
     const v = hits(r, "CDN-SEC-001", "bad-provider-keys");

@@ -41,8 +41,25 @@ function identityPolicyFindings(stack: StackModel, node: ResourceNode, where: st
 
 // ---- literal secrets -------------------------------------------------------------------------------
 
-/** Attribute names whose literal value is a secret. */
-const SECRET_KEY = /(^|[_.-])(password|passwd|passphrase|secret|secret_string|secret_binary|secret_key|secret_access_key|access_key|private_key|client_secret|api_key|apikey|auth_token|token|bearer_token|credentials?)(_wo)?$/i;
+/** Names (attributes, map keys, helm value paths) whose literal value is a secret, in snake_case. */
+const SECRET_NAME = /(^|[_.-])(password|passwd|passphrase|secret|secret_string|secret_binary|secret_key|secret_access_key|access_key|private_key|client_secret|api_key|apikey|auth_token|token|bearer_token|credentials?)(_wo)?$/;
+
+/** True when a name says its value is a secret (`adminPassword`, `master_password`, `auth.token` ...). */
+function isSecretName(name: string): boolean {
+  const last = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[./[\]]/).filter(Boolean).pop() ?? "";
+  // `existingSecret`, `existing_password_secret`: the name of a Kubernetes Secret, not a secret.
+  if (last.startsWith("existing")) return false;
+  return SECRET_NAME.test(last);
+}
+
+/** A literal that could be a secret: a non-empty string that is no expression, template, boolean or number. */
+function secretLiteral(v: unknown): v is string {
+  if (typeof v !== "string") return false;
+  const t = v.trim().replace(/^["']|["']$/g, "");
+  if (t === "" || isExpression(t) || t.includes("{{")) return false;
+  return !/^(true|false|yes|no|on|off|null|~|-?\d+(\.\d+)?)$/i.test(t);
+}
+
 /** Secret-looking content anywhere in a string. */
 const SECRET_CONTENT: readonly (readonly [RegExp, string])[] = [
   [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
@@ -50,11 +67,10 @@ const SECRET_CONTENT: readonly (readonly [RegExp, string])[] = [
   [/-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/, "a private key"],
   [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/, "a GitHub token"],
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, "a Slack token"],
-  [/^\s*[\w.-]*(password|passwd|secret|token|api_?key)[\w.-]*\s*[:=]\s*(?!\s*$)(?!\s*["']?\$\{)(?!\s*["']{2})\S+/im, "a password-like setting in embedded text"],
 ];
 
-/** True for a non-empty literal string (no Terraform expression in it). */
-const literalString = (v: unknown): v is string => typeof v === "string" && v.trim() !== "" && !isExpression(v);
+/** `key: value` / `key = value` lines of embedded YAML, INI or env text. */
+const TEXT_SETTING = /^[ \t]*-?[ \t]*["']?([\w.-]+)["']?[ \t]*[:=][ \t]*(.+?)[ \t]*$/gm;
 
 interface SecretHit {
   readonly where: string;
@@ -65,7 +81,7 @@ interface SecretHit {
 function scanSecrets(value: unknown, where: string, key: string | undefined, hits: SecretHit[], depth = 0): void {
   if (depth > 64) return;
   if (typeof value === "string") {
-    if (key && SECRET_KEY.test(key) && literalString(value)) {
+    if (key && isSecretName(key) && secretLiteral(value)) {
       hits.push({ where, what: `${key} has a literal value` });
       return;
     }
@@ -79,8 +95,17 @@ function scanSecrets(value: unknown, where: string, key: string | undefined, hit
     if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && trimmed.length < 200_000) {
       try {
         scanSecrets(JSON.parse(trimmed), `${where} (embedded JSON)`, undefined, hits, depth + 1);
+        return;
       } catch {
         /* not JSON */
+      }
+    }
+    if (value.includes("\n")) {
+      for (const m of value.matchAll(TEXT_SETTING)) {
+        if (isSecretName(m[1]) && secretLiteral(m[2])) {
+          hits.push({ where, what: `embedded text sets ${m[1]} to a literal` });
+          return;
+        }
       }
     }
     return;
@@ -92,7 +117,7 @@ function scanSecrets(value: unknown, where: string, key: string | undefined, hit
   if (typeof value !== "object" || value === null) return;
   const obj = value as Json;
   // name/value pairs (helm `set`, `set_sensitive`, env vars): the name says whether the value is secret.
-  if (typeof obj.name === "string" && literalString(obj.value) && (key === "set_sensitive" || SECRET_KEY.test(obj.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)))) {
+  if (typeof obj.name === "string" && secretLiteral(obj.value) && (key === "set_sensitive" || isSecretName(obj.name))) {
     hits.push({ where, what: `${obj.name} has a literal value` });
   }
   for (const [k, v] of Object.entries(obj)) {
@@ -207,7 +232,7 @@ export const hygieneRules: readonly Rule[] = [
     category: "hygiene",
     resourceTypes: ["*"],
     checks:
-      "Walks every resource, data source, provider, backend, variable, output and local: no attribute named like a secret (password, secret, token, private_key, access_key, ... and their _wo forms) has a literal value; no string contains an AWS access key id, an AWS secret key assignment, a private key block, a GitHub or Slack token, or a password-like setting in embedded JSON/YAML text; no name/value pair (helm set, set_sensitive) carries a literal secret.",
+      "Walks every resource, data source, provider, backend, variable, output and local: no attribute or map key named like a secret (password, secret, token, private_key, access_key, api_key ... in snake or camel case, and their _wo forms; not existingSecret-style references) has a literal value; no string contains an AWS access key id, an AWS secret key assignment, a private key block or a GitHub or Slack token; embedded JSON and YAML/INI text (secret_string, helm values, user_data) follow the same naming rule; no name/value pair (helm set) named like a secret, and no set_sensitive entry, has a literal value. Booleans, numbers, expressions and templates are not secrets.",
     rationale: "The synthesized JSON is committed as snapshots, printed in plans and stored in state: a literal secret there is leaked. Secrets come from Secrets Manager (manage_master_user_password), random_password or write-only attributes fed from ephemeral values.",
     fix: "Let the service manage the secret (manage_master_user_password = true), read it at apply time from Secrets Manager, or generate it (random_password) in a stack that never synthesizes it literally.",
     check: (stack) => {
@@ -220,8 +245,8 @@ export const hygieneRules: readonly Rule[] = [
       const json = stack.json;
       const elsewhere: [string, unknown][] = [];
       for (const [name, configs] of Object.entries(json.provider ?? {})) (configs ?? []).forEach((c, i) => elsewhere.push([`provider.${name}[${i}]`, c]));
-      for (const [name, v] of Object.entries(json.variable ?? {})) elsewhere.push([`variable.${name}`, SECRET_KEY.test(name) && literalString((v as Json)?.default) ? { [name]: (v as Json).default } : v]);
-      for (const [name, v] of Object.entries(json.output ?? {})) elsewhere.push([`output.${name}`, SECRET_KEY.test(name) && literalString((v as Json)?.value) ? { [name]: (v as Json).value } : v]);
+      for (const [name, v] of Object.entries(json.variable ?? {})) elsewhere.push([`variable.${name}`, isSecretName(name) && secretLiteral((v as Json)?.default) ? { [name]: (v as Json).default } : v]);
+      for (const [name, v] of Object.entries(json.output ?? {})) elsewhere.push([`output.${name}`, isSecretName(name) && secretLiteral((v as Json)?.value) ? { [name]: (v as Json).value } : v]);
       for (const [section, v] of Object.entries(json)) {
         if (!["resource", "data", "provider", "variable", "output", "//"].includes(section)) elsewhere.push([section, v]);
       }
