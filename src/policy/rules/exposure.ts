@@ -152,7 +152,7 @@ export const exposureRules: readonly Rule[] = [
     checks:
       "No ingress permission whose port range includes 22 or 3389 has a CIDR or prefix-list source (whatever the CIDR), and no security-group-sourced permission targets those ports specifically. All-traffic permissions between security groups (e.g. node to node) are allowed.",
     rationale: "Nodes are immutable and reached through SSM Session Manager or kubectl; an SSH or RDP port is an unneeded, long-lived credential surface.",
-    fix: "Delete the rule; use SSM Session Manager (the node role has AmazonSSMManagedInstanceCore) or `kubectl debug node/...`.",
+    fix: "Delete the rule (or narrow a wide CIDR-sourced range to the ports actually needed); reach nodes with SSM Session Manager (AmazonSSMManagedInstanceCore on the node role) or `kubectl debug node/...`.",
     check: (stack) =>
       stack.resources(...INGRESS_TYPES).flatMap((node) =>
         ingressPermissions(node).flatMap((p) => {
