@@ -2,17 +2,21 @@
  * Builds the one cdktf App for a set of validated environments: per environment a bootstrap stack and
  * one stack per plane, with their dependencies declared so `cdktf deploy '<env>-*'` runs in order.
  */
+import { performance } from "node:perf_hooks";
 import { App } from "cdktf";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { ClusterK8sStack } from "../stacks/cluster-k8s-stack";
 import { PlaneStack } from "../stacks/plane-stack";
 import type { EnvironmentConfig } from "./config/schema";
 import { planesOf } from "./naming";
+import { applyPolicies } from "./policy";
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
   /** Output directory; defaults to the cdktf CLI's (CDKTF_OUTDIR) or `cdktf.out`. */
   readonly outdir?: string;
+  /** Called after each environment's stacks are built, with their names and the time it took (progress output). */
+  readonly onEnvironment?: (env: EnvironmentConfig, stackNames: readonly string[], ms: number) => void;
 }
 
 /** Every stack the app holds for one environment. */
@@ -47,9 +51,18 @@ export function addEnvironment(app: App, env: EnvironmentConfig): EnvironmentSta
   return { bootstrap, global, regional, k8s };
 }
 
-/** Builds the App holding every stack of the given environments. */
+/**
+ * Builds the App holding every stack of the given environments, with the policy pack applied: its
+ * `synth()` throws a PolicyViolationError listing every violation (src/policy, docs/policy.md).
+ */
 export function buildApp(environments: readonly EnvironmentConfig[], options: BuildAppOptions = {}): App {
+  // skipValidation must stay false: the policy pack runs as an app-level validation.
   const app = new App({ outdir: options.outdir, skipValidation: false });
-  for (const env of environments) addEnvironment(app, env);
-  return app;
+  for (const env of environments) {
+    const started = performance.now();
+    const stacks = addEnvironment(app, env);
+    const names = [stacks.bootstrap, stacks.global, ...stacks.regional.values(), ...stacks.k8s.values()].map((s) => s.node.id);
+    options.onEnvironment?.(env, names, performance.now() - started);
+  }
+  return applyPolicies(app);
 }

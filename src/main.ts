@@ -1,15 +1,15 @@
 /**
  * The cdktf app entry (`cdktf synth` / `npm run synth`). Validates every selected environment first
  * (CDN_ENVIRONMENTS=dev,prod selects some), then synthesizes all their stacks. A bad config prints one
- * clear report and exits 1 before anything is written.
+ * clear report and exits 1 before anything is written; a policy violation (src/policy) or an invalid
+ * suppression prints one report and exits 1 without writing the manifest.
  *
  * Progress goes to stderr (per environment: the stacks it builds; then a table of stacks with their
  * resource counts, and the total time); CDN_SYNTH_QUIET=1 silences it. It never changes the
  * synthesized files. Any failure prints one paragraph without a stack trace (CDN_DEBUG=1 adds it).
  */
 import { performance } from "node:perf_hooks";
-import { TerraformStack } from "cdktf";
-import { addEnvironment, buildApp } from "./app";
+import { buildApp } from "./app";
 import { loadEnvironments } from "./environments";
 import { installSynthSpeedups } from "./perf";
 import { readSynthOutput } from "./tools/synth-output";
@@ -26,10 +26,6 @@ function fail(what: string, error: unknown): never {
   process.exit(1);
 }
 
-function stackNames(children: readonly unknown[]): string[] {
-  return children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => s.node.id);
-}
-
 function main(): void {
   installSynthSpeedups();
   const started = performance.now();
@@ -44,15 +40,10 @@ function main(): void {
 
   let app;
   try {
-    app = buildApp([]);
-    for (const env of environments) {
-      const t0 = performance.now();
-      const before = new Set(stackNames(app.node.children));
-      addEnvironment(app, env);
-      const added = stackNames(app.node.children).filter((n) => !before.has(n));
-      log(`synth: built ${env.name}: ${added.join(", ")} (${Math.round(performance.now() - t0)} ms)`);
-    }
-    log(`synth: writing ${stackNames(app.node.children).length} stack(s) to ${app.outdir} ...`);
+    app = buildApp(environments, {
+      onEnvironment: (env, stacks, ms) => log(`synth: built ${env.name}: ${stacks.join(", ")} (${Math.round(ms)} ms)`),
+    });
+    log(`synth: writing ${app.node.children.length} stack(s) to ${app.outdir} and checking the policy pack ...`);
     app.synth();
   } catch (error) {
     fail("synth failed: ", error);

@@ -126,7 +126,7 @@ export class ClusterK8sStack extends EnvironmentStack {
         DB_READER_HOST_ALIAS: dns.reader,
         DB_PORT: String(POSTGRES_PORT),
         DB_NAME: databaseName(plane),
-        DB_CONNECTION_SECRET: databaseConnectionSecretName(env.name, plane),
+        DB_CONNECTION_SECRET_NAME: databaseConnectionSecretName(env.name, plane),
         BUNDLE_BUCKET: env.bundleBucketName,
         BUNDLE_BUCKET_REGION: env.global.region,
       },
@@ -137,6 +137,7 @@ export class ClusterK8sStack extends EnvironmentStack {
         namespace: SMOKE_TEST_NAMESPACE,
         certificateArn: config.ingress.certificateArn,
         loadBalancerSecurityGroup: planeStack.ingress.loadBalancerSecurityGroupName,
+        port: planeStack.ingress.targetPort,
         dependsOn: [controller.release],
       });
     }

@@ -122,15 +122,16 @@ export class PlaneStack extends EnvironmentStack {
       region: config.region,
       accountId: env.accountId,
       allowedCidrs: config.ingress.allowedCidrs,
+      targetPort: config.ingress.targetPort,
     });
     // Pods (ip targets) sit behind the cluster security group: admit the public load balancer only.
     new VpcSecurityGroupIngressRule(this, "lb-to-pods", {
       securityGroupId: this.cluster.clusterSecurityGroupId,
       referencedSecurityGroupId: this.ingress.loadBalancerSecurityGroup.id,
-      description: "Public load balancer to pod targets",
+      description: `Public load balancer to pod targets on ${this.ingress.targetPort}`,
       ipProtocol: "tcp",
-      fromPort: 1024,
-      toPort: 65535,
+      fromPort: this.ingress.targetPort,
+      toPort: this.ingress.targetPort,
     });
 
     const db = config.database;

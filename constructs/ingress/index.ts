@@ -9,6 +9,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { loadBalancerSecurityGroupTags } from "../../src/policy/conventions";
 import { PodIdentityRole } from "../pod-identity";
 import { loadBalancerControllerStatements } from "./controller-policy";
 
@@ -31,6 +32,8 @@ export interface IngressAccessProps {
   readonly accountId: string;
   /** Source CIDRs allowed to reach 443. Defaults to the whole IPv4 internet. */
   readonly allowedCidrs?: readonly string[];
+  /** The one port pods behind the load balancer listen on (ip targets). Defaults to 8080. */
+  readonly targetPort?: number;
 }
 
 /** Load balancer controller identity and the public load balancer's security group. */
@@ -41,6 +44,8 @@ export class IngressAccess extends Construct {
   readonly loadBalancerSecurityGroup: SecurityGroup;
   /** Name (and Name tag) of that security group, for the Ingress annotation. */
   readonly loadBalancerSecurityGroupName: string;
+  /** The port pods behind the load balancer listen on. */
+  readonly targetPort: number;
 
   constructor(scope: Construct, id: string, props: IngressAccessProps) {
     super(scope, id);
@@ -57,7 +62,9 @@ export class IngressAccess extends Construct {
       name: this.loadBalancerSecurityGroupName,
       description: "Internet-facing load balancer: HTTPS in from the internet, out to targets in the VPC only",
       vpcId: props.vpcId,
-      tags: { Name: this.loadBalancerSecurityGroupName, "cdn.platform/role": "public-load-balancer" },
+      // The controller attaches this group to the load balancers it creates; the tag tells the policy
+      // pack (and people) that 443 from the internet is intended here.
+      tags: { Name: this.loadBalancerSecurityGroupName, ...loadBalancerSecurityGroupTags() },
     });
     (props.allowedCidrs ?? ["0.0.0.0/0"]).forEach((cidr, i) => {
       new VpcSecurityGroupIngressRule(this, `https-in-${i}`, {
@@ -69,12 +76,13 @@ export class IngressAccess extends Construct {
         ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
       });
     });
+    this.targetPort = props.targetPort ?? 8080;
     new VpcSecurityGroupEgressRule(this, "to-targets", {
       securityGroupId: this.loadBalancerSecurityGroup.id,
-      description: "Load balancer to its targets (pod IPs) inside the VPC",
+      description: `Load balancer to its targets (pod IPs, port ${this.targetPort}) inside the VPC`,
       ipProtocol: "tcp",
-      fromPort: 1024,
-      toPort: 65535,
+      fromPort: this.targetPort,
+      toPort: this.targetPort,
       cidrIpv4: props.vpcCidr,
     });
   }

@@ -14,6 +14,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { policyDocument, type Statement } from "../../src/iam";
+import { suppress } from "../../src/policy/suppress";
 
 /** Props of {@link SecureBucket}. */
 export interface SecureBucketProps {
@@ -153,5 +154,11 @@ export class AccessLogBucket extends SecureBucket {
         },
       ],
     });
+    suppress(
+      this,
+      "CDN-ENC-002",
+      `S3 server access logging can only deliver to a target bucket encrypted with SSE-S3 (AES256), not SSE-KMS, so this bucket cannot use a customer-managed key. ` +
+        `It holds the access logs of ${props.sourceBucketName} only, is private, versioned, TLS-only and writable by the S3 logging service alone.`,
+    );
   }
 }

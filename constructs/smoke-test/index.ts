@@ -19,7 +19,9 @@ export interface SmokeTestAppProps {
   readonly certificateArn: string;
   /** Name tag of the public load balancer security group (443 from the internet only). */
   readonly loadBalancerSecurityGroup: string;
-  /** Container image, pinned. Defaults to nginxinc/nginx-unprivileged:1.27-alpine. */
+  /** Port the container listens on (the plane's ingress target port). Defaults to 8080. */
+  readonly port?: number;
+  /** Container image, pinned; must listen on `port`. Defaults to nginxinc/nginx-unprivileged:1.27-alpine (8080). */
   readonly image?: string;
   /** Resources to wait for (the load balancer controller). */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -51,7 +53,7 @@ export class SmokeTestApp extends Construct {
               {
                 name: "nginx",
                 image: props.image ?? "nginxinc/nginx-unprivileged:1.27-alpine",
-                port: [{ containerPort: 8080, name: "http" }],
+                port: [{ containerPort: props.port ?? 8080, name: "http" }],
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                 resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "64Mi" } },
                 readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 5 },

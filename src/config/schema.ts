@@ -218,6 +218,8 @@ const ingress = z
     certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/<uuid>"),
     /** Source CIDRs allowed to reach the public load balancer on 443. */
     allowedCidrs: z.array(cidrString).min(1, "must list at least one CIDR (0.0.0.0/0 for the whole internet)").default(["0.0.0.0/0"]),
+    /** The port services behind the public load balancer listen on (the only port it may reach). */
+    targetPort: z.number().int().min(1024, "must be an unprivileged port (1024 or above): pods run as non-root").max(65535).refine((p) => p !== 3389, "must not be 3389 (RDP)").default(8080),
   })
   .strict();
 

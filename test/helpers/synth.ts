@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { buildApp } from "../../src/app";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { loadEnvironments } from "../../src/environments";
+import { policyResult, type PolicyResult } from "../../src/policy";
 
 /** A synthesized Terraform JSON document. */
 export type TfJson = {
@@ -25,11 +26,16 @@ export interface Synthesized {
   readonly manifest: { stacks: Record<string, { dependencies: string[]; workingDirectory: string }> };
   readonly text: ReadonlyMap<string, string>;
   readonly stacks: ReadonlyMap<string, TfJson>;
+  /** The policy pack's result for this synth (it passed, or synth would have thrown). */
+  readonly policy: PolicyResult;
 }
 
 /** Synthesizes `envs` into a fresh directory (kept until process exit unless `keep` is false). */
 export function synthesize(envs: readonly EnvironmentConfig[], outdir = mkdtempSync(join(tmpdir(), "cdn-synth-"))): Synthesized {
-  buildApp(envs, { outdir }).synth();
+  const app = buildApp(envs, { outdir });
+  app.synth();
+  const policy = policyResult(app);
+  if (!policy) throw new Error("the policy pack did not run during synth");
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   const text = new Map<string, string>();
   const stacks = new Map<string, TfJson>();
@@ -39,7 +45,7 @@ export function synthesize(envs: readonly EnvironmentConfig[], outdir = mkdtempS
     stacks.set(name, JSON.parse(raw));
   }
   process.once("exit", () => rmSync(outdir, { recursive: true, force: true }));
-  return { outdir, manifest, text, stacks };
+  return { outdir, manifest, text, stacks, policy };
 }
 
 let cached: Synthesized | undefined;

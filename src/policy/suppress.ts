@@ -1,0 +1,92 @@
+/**
+ * Suppressions: `suppress(construct, ruleId, reason)` exempts a construct and everything below it from
+ * one rule, for a stated reason. The call is validated at once (known rule, a real sentence, inside a
+ * stack, not twice); the suppression is kept as construct metadata and, at synth, written into the
+ * synthesized JSON: the stack lists all of its suppressions with their reasons under
+ * `//.cdn_policy.suppressions`, and every resource below a suppressed construct names the rule and where
+ * it was declared under its own `//.cdn_policy.suppressed`. The engine reads
+ * them back from the JSON, so what is exempted is visible in the snapshots and in docs/policy-report.md.
+ */
+import { TerraformDataSource, TerraformResource, TerraformStack, type IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
+import { POLICY_METADATA_KEY } from "./engine";
+import { RULES, UNUSED_SUPPRESSION_RULE, ruleById } from "./rules";
+import type { RecordedSuppression } from "./types";
+
+/** Construct-metadata type under which suppressions are stored. */
+export const SUPPRESSION_METADATA_TYPE = "cdn:policy:suppression";
+
+/** Shortest acceptable reason, in words and characters. */
+export const MIN_REASON_WORDS = 5;
+/** Shortest acceptable reason, in characters. */
+export const MIN_REASON_LENGTH = 30;
+
+/** A suppression call that cannot be accepted (unknown rule, no real reason, outside a stack, twice). */
+export class PolicySuppressionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PolicySuppressionError";
+  }
+}
+
+/** Why a reason is not acceptable, or undefined when it is. */
+export function reasonProblem(reason: unknown): string | undefined {
+  if (typeof reason !== "string" || reason.trim() === "") return "the reason is empty";
+  const text = reason.trim();
+  const words = text.split(/\s+/).length;
+  if (words < MIN_REASON_WORDS || text.length < MIN_REASON_LENGTH) {
+    return `the reason "${text}" is too short (${words} words, ${text.length} characters; at least ${MIN_REASON_WORDS} words and ${MIN_REASON_LENGTH} characters)`;
+  }
+  if (!/[.!?]["')\]]?$/.test(text)) return `the reason "${text}" is not a full sentence (end it with a period)`;
+  return undefined;
+}
+
+/**
+ * Exempts `scope` and every construct below it from rule `ruleId`. `reason` must be at least one full
+ * sentence saying why the rule does not apply (or what compensates); it is published in the
+ * synthesized JSON and in docs/policy-report.md. Throws {@link PolicySuppressionError} when the rule is
+ * unknown, the reason is empty or too short, the construct is not inside a stack, or the same rule is
+ * already suppressed on it. A suppression that ends up covering nothing fails synth (CDN-POL-001).
+ */
+export function suppress(scope: IConstruct, ruleId: string, reason: string): void {
+  const where = scope.node.path || "(app)";
+  if (ruleId === UNUSED_SUPPRESSION_RULE) throw new PolicySuppressionError(`suppress(${where}): ${ruleId} cannot be suppressed; delete or move the unused suppression instead`);
+  if (!ruleById(ruleId)) {
+    throw new PolicySuppressionError(`suppress(${where}): unknown rule id ${JSON.stringify(ruleId)}; known rule ids: ${RULES.filter((r) => r.id !== UNUSED_SUPPRESSION_RULE).map((r) => r.id).join(", ")}`);
+  }
+  const problem = reasonProblem(reason);
+  if (problem) throw new PolicySuppressionError(`suppress(${where}, ${ruleId}): ${problem}. Say in at least one sentence why the rule does not apply here or what compensates for it.`);
+  if (!scope.node.scopes.some((s) => TerraformStack.isStack(s))) {
+    throw new PolicySuppressionError(`suppress(${where}, ${ruleId}): suppressions belong on a stack or a construct inside one, not on the app`);
+  }
+  if (ownSuppressions(scope).some((s) => s.rule === ruleId)) throw new PolicySuppressionError(`suppress(${where}, ${ruleId}): already suppressed on this construct`);
+  scope.node.addMetadata(SUPPRESSION_METADATA_TYPE, { rule: ruleId, reason: reason.trim() });
+}
+
+/** Suppressions declared directly on a construct. */
+export function ownSuppressions(scope: IConstruct): { rule: string; reason: string }[] {
+  return scope.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA_TYPE).map((m) => m.data as { rule: string; reason: string });
+}
+
+/**
+ * The aspect that writes suppressions into the synthesized JSON of each stack (idempotent: it sets the
+ * same overrides when synth runs twice).
+ */
+export class SuppressionRecorder implements IAspect {
+  visit(node: IConstruct): void {
+    if (!TerraformStack.isStack(node)) return;
+    const declared: RecordedSuppression[] = [];
+    const walk = (c: IConstruct, inherited: readonly { rule: string; declared_at: string }[]) => {
+      if (c !== node && TerraformStack.isStack(c)) return; // a nested stack records its own
+      const own = ownSuppressions(c);
+      for (const s of own) declared.push({ path: c.node.path, rule: s.rule, reason: s.reason });
+      const effective = own.length ? [...inherited, ...own.map((s) => ({ rule: s.rule, declared_at: c.node.path }))] : inherited;
+      if (effective.length && (TerraformResource.isTerraformResource(c) || TerraformDataSource.isTerraformDataSource(c))) {
+        c.addOverride(`//.${POLICY_METADATA_KEY}`, { suppressed: effective });
+      }
+      for (const child of c.node.children) walk(child, effective);
+    };
+    walk(node, []);
+    if (declared.length) node.addOverride(`//.${POLICY_METADATA_KEY}`, { suppressions: declared });
+  }
+}

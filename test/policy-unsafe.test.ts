@@ -1,0 +1,137 @@
+/**
+ * Bad input and bad changes: deliberately unsafe stacks, each one compliant fixture with one unsafe
+ * change, must be caught with exactly the right rule ids; unsafe edits (escape hatches) to the real
+ * environments' stacks are caught too; and the synth entry fails with exit 1 and one readable report.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { TerraformResource } from "cdktf";
+import { afterAll, describe, expect, it } from "vitest";
+import { SecureBucket } from "../constructs/secure-bucket";
+import { buildApp } from "../src/app";
+import { policyDocument } from "../src/iam";
+import { checkApp } from "../src/policy";
+import { check, cmk, envTags, fixtureStack, hits, policyApp, rulesIn } from "./helpers/policy";
+import { goodDbInstance, goodSecurityGroup } from "./helpers/policy-fixtures";
+import { allEnvironments } from "./helpers/synth";
+
+describe("deliberately unsafe stacks", () => {
+  const app = policyApp();
+  const stack = (name: string, env = "prod", tags?: Record<string, string>) => fixtureStack(app, name, { env, ...(tags ? { defaultTags: tags } : {}) });
+
+  goodDbInstance(stack("public-database"), "db", cmk(app.node.findChild("public-database")), { publiclyAccessible: true });
+
+  const unencrypted = stack("unencrypted-bucket");
+  new SecureBucket(unencrypted, "data", { bucketName: "cdn-unsafe-data" }); // no kmsKeyArn: SSE-S3
+
+  const ssh = stack("world-ssh");
+  const sg = goodSecurityGroup(ssh, "nodes");
+  new VpcSecurityGroupIngressRule(ssh, "ssh", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0", description: "SSH from anywhere" });
+
+  const untagged = stack("missing-tag", "prod", { Environment: "prod", Service: "cdn-control-plane", CostCenter: "cc-1" });
+  new SecureBucket(untagged, "data", { bucketName: "cdn-unsafe-untagged", kmsKeyArn: cmk(untagged) });
+
+  const wildcard = stack("wildcard-iam");
+  const role = new IamRole(wildcard, "role", {
+    name: "cdn-unsafe",
+    assumeRolePolicy: policyDocument([{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }]),
+  });
+  new IamRolePolicy(wildcard, "admin", { role: role.id, policy: policyDocument([{ actions: ["*"], resources: ["*"] }]) });
+
+  const password = stack("literal-password");
+  goodDbInstance(password, "db", cmk(password), { manageMasterUserPassword: undefined, masterUserSecretKmsKeyId: undefined, password: "correct-horse-battery" });
+
+  // Escape hatches: the pack reads the JSON Terraform gets, so overrides cannot sneak past it.
+  const hatch = stack("escape-hatch");
+  const bucket = new SecureBucket(hatch, "data", { bucketName: "cdn-unsafe-hatch", kmsKeyArn: cmk(hatch) });
+  (bucket.node.findChild("versioning") as TerraformResource).addOverride("versioning_configuration.status", "Suspended");
+  (bucket.node.findChild("public-access") as TerraformResource).addOverride("restrict_public_buckets", false);
+
+  const world = stack("world-open-rule-on-tagged-group");
+  const lbGroup = goodSecurityGroup(world, "lb", { tags: { ...envTags("prod"), Exposure: "internet-facing-load-balancer" } });
+  new SecurityGroupRule(world, "http", { type: "ingress", securityGroupId: lbGroup.id, protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], description: "plain HTTP" });
+
+  const result = check(app);
+
+  it.each([
+    ["public-database", ["CDN-PUB-001"]],
+    ["unencrypted-bucket", ["CDN-ENC-002"]],
+    ["world-ssh", ["CDN-NET-001", "CDN-NET-002"]],
+    ["missing-tag", ["CDN-TAG-001"]],
+    ["wildcard-iam", ["CDN-IAM-001"]],
+    ["literal-password", ["CDN-SEC-001"]],
+    ["escape-hatch", ["CDN-PUB-002", "CDN-RES-004"]],
+    ["world-open-rule-on-tagged-group", ["CDN-NET-001"]],
+  ])("%s is caught as exactly %j", (name, rules) => {
+    expect(rulesIn(result, name)).toEqual(rules);
+  });
+
+  it("names the offending resource, its construct path and the problem", () => {
+    expect(hits(result, "CDN-PUB-001", "public-database")).toEqual([
+      expect.objectContaining({ stack: "public-database", path: "public-database/db", address: "aws_db_instance.db", message: "publicly_accessible is true", severity: "critical" }),
+    ]);
+    expect(hits(result, "CDN-SEC-001", "literal-password")[0]).toMatchObject({ address: "aws_db_instance.db", message: "password: password has a literal value" });
+    expect(hits(result, "CDN-TAG-001", "missing-tag").every((v) => v.message.includes("lacks the tag Team"))).toBe(true);
+    expect(hits(result, "CDN-NET-002", "world-ssh")[0].message).toContain("tcp/22 (SSH) from 0.0.0.0/0");
+  });
+
+  it("never prints the secret itself", () => {
+    expect(JSON.stringify(result.violations)).not.toContain("correct-horse-battery");
+  });
+});
+
+describe("unsafe changes to the real stacks", () => {
+  const app = buildApp(allEnvironments().filter((e) => e.name === "dev"), { outdir: mkdtempSync(join(tmpdir(), "cdn-unsafe-real-")) });
+  afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
+  const find = (path: string) => app.node.findAll().find((c) => c.node.path === path) as TerraformResource;
+  find("dev-global/network/flow-log").addOverride("traffic_type", "REJECT");
+  find("dev-bootstrap/state-bucket/encryption").addOverride("rule.0.apply_server_side_encryption_by_default", { sse_algorithm: "AES256" });
+  find("dev-regional-uswest/network/flow-log-group").addOverride("retention_in_days", 0);
+  const result = checkApp(app);
+
+  it("catches each of them, and only them", () => {
+    expect(result.violations.map((v) => `${v.rule} ${v.path}`)).toEqual([
+      "CDN-ENC-002 dev-bootstrap/state-bucket/bucket",
+      "CDN-OBS-001 dev-global/network/vpc",
+      "CDN-OBS-004 dev-regional-uswest/network/flow-log-group",
+    ]);
+  });
+
+  it("writes no manifest for an app that fails the pack", () => {
+    expect(existsSync(join(app.outdir, "manifest.json"))).toBe(false);
+  });
+});
+
+describe("the synth entry", () => {
+  const run = (mode: string) => {
+    const outdir = mkdtempSync(join(tmpdir(), "cdn-unsafe-main-"));
+    try {
+      return spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "fixtures", "unsafe-app.ts"), outdir, mode], { encoding: "utf8" });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  };
+
+  it("exits 1 with one report and no stack trace on violations", () => {
+    const r = run("violation");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^Policy check failed: \d+ violations in 1 stack/);
+    for (const id of ["CDN-PUB-001", "CDN-SEC-001", "CDN-ENC-001", "CDN-RES-001"]) expect(r.stderr).toContain(id);
+    expect(r.stderr).toContain("path:     unsafe/db");
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr.match(/Policy check failed/g)).toHaveLength(1);
+  });
+
+  it("exits 1 with the reason when a suppression is invalid", () => {
+    const r = run("bad-suppression");
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^suppress\(unsafe\/db, CDN-PUB-001\): the reason "because" is too short/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+});
