@@ -10,7 +10,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { buildApp } from "./app";
-import { loadEnvironments } from "./environments";
+import { loadEnvironments, stateBackendOverride } from "./environments";
 import { installSynthSpeedups } from "./perf";
 import { readSynthOutput } from "./tools/synth-output";
 import { errorParagraph, formatSynthSummary } from "./tools/synth-report";
@@ -32,7 +32,7 @@ function main(): void {
   const names = (process.env.CDN_ENVIRONMENTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   let environments;
   try {
-    environments = loadEnvironments(names);
+    environments = loadEnvironments(names, { stateBackend: stateBackendOverride(process.env.CDN_STATE_BACKEND) });
   } catch (error) {
     fail("", error);
   }

@@ -8,7 +8,7 @@ import { dev } from "../environments/dev";
 import { ENVIRONMENTS } from "../environments";
 import { ConfigError, loadEnvironment } from "../src/config/load";
 import type { EnvironmentInput } from "../src/config/schema";
-import { loadEnvironments } from "../src/environments";
+import { loadEnvironments, stateBackendOverride } from "../src/environments";
 
 const FILE = "environments/dev.ts";
 
@@ -175,5 +175,20 @@ describe("synth stops before writing anything on bad input", () => {
     expect(result.stderr).toContain('got ["qa"]; must name environments that exist: dev, staging, prod');
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(outdir)).toBe(false);
+  });
+});
+
+describe("CDN_STATE_BACKEND override", () => {
+  it("moves dev to the S3 backend for CI, and nothing else", () => {
+    const [dev] = loadEnvironments(["dev"], { stateBackend: "s3" });
+    expect(dev.state.backend).toBe("s3");
+    expect(dev.state.bucket).toBe("cdn-tfstate-dev-111111111111");
+    expect(loadEnvironments(["dev"])[0].state.backend).toBe("local");
+  });
+
+  it("accepts only local or s3", () => {
+    expect(stateBackendOverride(undefined)).toBeUndefined();
+    expect(stateBackendOverride("s3")).toBe("s3");
+    expect(() => stateBackendOverride("gcs")).toThrow(/CDN_STATE_BACKEND[\s\S]*got "gcs"; must be "local" or "s3"/);
   });
 });
