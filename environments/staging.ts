@@ -16,14 +16,14 @@ export const staging: EnvironmentInput = {
     vpcCidr: "10.20.0.0/16",
     availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
     natGateways: "per-az",
-    flowLogRetentionDays: 90,
+    flowLogRetentionDays: 365,
     cluster: {
       kubernetesVersion: "1.35",
       adminRoleArns: ["arn:aws:iam::222222222222:role/PlatformAdmin"],
       viewerRoleArns: ["arn:aws:iam::222222222222:role/PlatformReadOnly"],
       nodeGroups: [{ name: "system", instanceTypes: ["m6i.large", "m5.large"], minSize: 3, maxSize: 5 }],
       addons: EKS_1_35_ADDONS,
-      logRetentionDays: 90,
+      logRetentionDays: 365,
     },
     ingress: { certificateArn: "arn:aws:acm:us-east-1:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
@@ -44,14 +44,14 @@ export const staging: EnvironmentInput = {
       vpcCidr: "10.21.0.0/16",
       availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
       natGateways: "per-az",
-      flowLogRetentionDays: 90,
+      flowLogRetentionDays: 365,
       cluster: {
         kubernetesVersion: "1.35",
         adminRoleArns: ["arn:aws:iam::222222222222:role/PlatformAdmin"],
         viewerRoleArns: ["arn:aws:iam::222222222222:role/PlatformReadOnly"],
         nodeGroups: [{ name: "system", instanceTypes: ["m6i.large", "m5.large"], minSize: 3, maxSize: 5 }],
         addons: EKS_1_35_ADDONS,
-        logRetentionDays: 90,
+        logRetentionDays: 365,
       },
       ingress: { certificateArn: "arn:aws:acm:us-west-2:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {

@@ -2,6 +2,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { CONTROL_PLANE_LOG_TYPES, Cluster } from "../constructs/cluster";
+import { loadBalancerControllerStatements } from "../constructs/ingress/controller-policy";
 import { ConfigError, loadEnvironment } from "../src/config/load";
 import { dev } from "../environments/dev";
 import { clusterName, planeStackName, planesOf } from "../src/naming";
@@ -216,5 +217,32 @@ describe("bad cluster config fails with a clear message", () => {
     const message = reject((e) => (e.regions[0].ingress.certificateArn = e.global.ingress.certificateArn));
     expect(message).toContain("regions[0].ingress.certificateArn");
     expect(message).toContain("must be a certificate in the plane's region us-west-2");
+  });
+});
+
+describe("AWS Load Balancer Controller permissions", () => {
+  const statements = loadBalancerControllerStatements("us-east-1", "123456789012");
+  const readOnly = /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/;
+
+  it("uses Resource * only for read-only calls (which support no resource scoping)", () => {
+    for (const s of statements.filter((st) => (st.resources ?? []).includes("*"))) {
+      for (const action of s.actions) expect(action, `${s.sid}: ${action}`).toMatch(readOnly);
+    }
+  });
+
+  it("scopes every mutating call to this account and region", () => {
+    for (const s of statements) {
+      for (const r of s.resources ?? []) {
+        if (r === "*") continue;
+        expect(r, s.sid).toMatch(/^arn:aws:[a-z0-9-]+:(us-east-1)?:123456789012:/);
+      }
+    }
+  });
+
+  it("lets the controller change only security groups and load balancers it tagged, or create them tagged", () => {
+    const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
+    expect(bySid.ManageOwnSecurityGroups.conditions?.[0]).toMatchObject({ test: "Null", variable: "aws:ResourceTag/elbv2.k8s.aws/cluster", values: ["false"] });
+    expect(bySid.ModifyOwnLoadBalancers.conditions?.[0].variable).toBe("aws:ResourceTag/elbv2.k8s.aws/cluster");
+    expect(bySid.CreateTaggedLoadBalancers.conditions?.[0]).toMatchObject({ variable: "aws:RequestTag/elbv2.k8s.aws/cluster", values: ["false"] });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Permissions of the AWS Load Balancer Controller, as typed statements. They follow the controller's
- * published IAM policy (v2.7 and later, unchanged in shape for 3.x) but scope load balancer and target
- * group ARNs to this account and region. Mutating calls are limited to resources the controller tagged
+ * published IAM policy (v2.7 and later, unchanged in shape for 3.x) but scope every mutating action to
+ * ARNs of this account and region (security groups, load balancers, listeners, rules, target groups,
+ * web ACLs, Shield protections); only Describe/List/Get calls, which support no resource scoping, use `*`. Mutating calls are limited to resources the controller tagged
  * as its own (`elbv2.k8s.aws/cluster`, `ingress.k8s.aws/cluster`, `service.k8s.aws/cluster`).
  */
 import type { Statement } from "../../src/iam";
@@ -12,6 +13,7 @@ export function loadBalancerControllerStatements(region: string, accountId: stri
   const lbArns = [elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")];
   const tgArns = [elb("targetgroup/*/*")];
   const listenerArns = [elb("listener/net/*/*/*"), elb("listener/app/*/*/*"), elb("listener-rule/net/*/*/*"), elb("listener-rule/app/*/*/*")];
+  const securityGroups = [`arn:aws:ec2:${region}:${accountId}:security-group/*`];
   const ownedByController = { test: "Null", variable: "aws:ResourceTag/elbv2.k8s.aws/cluster", values: ["false"] };
   const notBeingTagged = { test: "Null", variable: "aws:RequestTag/elbv2.k8s.aws/cluster", values: ["true"] };
   const taggedOnCreate = { test: "Null", variable: "aws:RequestTag/elbv2.k8s.aws/cluster", values: ["false"] };
@@ -19,7 +21,7 @@ export function loadBalancerControllerStatements(region: string, accountId: stri
     {
       sid: "CreateElbServiceLinkedRole",
       actions: ["iam:CreateServiceLinkedRole"],
-      resources: ["*"],
+      resources: [`arn:aws:iam::${accountId}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`],
       conditions: [{ test: "StringEquals", variable: "iam:AWSServiceName", values: ["elasticloadbalancing.amazonaws.com"] }],
     },
     {
@@ -67,52 +69,60 @@ export function loadBalancerControllerStatements(region: string, accountId: stri
         "iam:GetServerCertificate",
         "waf-regional:GetWebACL",
         "waf-regional:GetWebACLForResource",
-        "waf-regional:AssociateWebACL",
-        "waf-regional:DisassociateWebACL",
         "wafv2:GetWebACL",
         "wafv2:GetWebACLForResource",
-        "wafv2:AssociateWebACL",
-        "wafv2:DisassociateWebACL",
         "shield:GetSubscriptionState",
         "shield:DescribeProtection",
-        "shield:CreateProtection",
-        "shield:DeleteProtection",
       ],
       resources: ["*"],
     },
     {
+      sid: "AttachWebAclsToOwnLoadBalancers",
+      actions: ["waf-regional:AssociateWebACL", "waf-regional:DisassociateWebACL", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"],
+      resources: [
+        elb("loadbalancer/app/*/*"),
+        `arn:aws:waf-regional:${region}:${accountId}:webacl/*`,
+        `arn:aws:wafv2:${region}:${accountId}:regional/webacl/*/*`,
+      ],
+    },
+    {
+      sid: "ProtectOwnLoadBalancersWithShield",
+      actions: ["shield:CreateProtection", "shield:DeleteProtection"],
+      resources: [`arn:aws:shield::${accountId}:protection/*`, ...lbArns],
+    },
+    {
       sid: "ManageSecurityGroupRulesForTargets",
       actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-      resources: ["*"],
+      resources: securityGroups,
       conditions: [{ test: "ArnLike", variable: "ec2:Vpc", values: [`arn:aws:ec2:${region}:${accountId}:vpc/*`] }],
     },
     {
       sid: "CreateSecurityGroups",
       actions: ["ec2:CreateSecurityGroup"],
-      resources: ["*"],
+      resources: [...securityGroups, `arn:aws:ec2:${region}:${accountId}:vpc/*`],
     },
     {
       sid: "TagSecurityGroupsOnCreate",
       actions: ["ec2:CreateTags"],
-      resources: [`arn:aws:ec2:${region}:${accountId}:security-group/*`],
+      resources: securityGroups,
       conditions: [{ test: "StringEquals", variable: "ec2:CreateAction", values: ["CreateSecurityGroup"] }, taggedOnCreate],
     },
     {
       sid: "RetagOwnSecurityGroups",
       actions: ["ec2:CreateTags", "ec2:DeleteTags"],
-      resources: [`arn:aws:ec2:${region}:${accountId}:security-group/*`],
+      resources: securityGroups,
       conditions: [notBeingTagged, ownedByController],
     },
     {
       sid: "ManageOwnSecurityGroups",
       actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
-      resources: ["*"],
+      resources: securityGroups,
       conditions: [ownedByController],
     },
     {
       sid: "CreateTaggedLoadBalancers",
       actions: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
-      resources: ["*"],
+      resources: [...lbArns, ...tgArns],
       conditions: [taggedOnCreate],
     },
     {
@@ -123,7 +133,7 @@ export function loadBalancerControllerStatements(region: string, accountId: stri
         "elasticloadbalancing:CreateRule",
         "elasticloadbalancing:DeleteRule",
       ],
-      resources: ["*"],
+      resources: [...lbArns, ...listenerArns],
     },
     {
       sid: "RetagOwnLoadBalancers",
@@ -151,7 +161,7 @@ export function loadBalancerControllerStatements(region: string, accountId: stri
         "elasticloadbalancing:ModifyCapacityReservation",
         "elasticloadbalancing:ModifyIpPools",
       ],
-      resources: ["*"],
+      resources: [...lbArns, ...tgArns, ...listenerArns],
       conditions: [ownedByController],
     },
     {
@@ -178,7 +188,7 @@ export function loadBalancerControllerStatements(region: string, accountId: stri
         "elasticloadbalancing:ModifyRule",
         "elasticloadbalancing:SetRulePriorities",
       ],
-      resources: ["*"],
+      resources: [...lbArns, ...listenerArns],
     },
   ];
 }

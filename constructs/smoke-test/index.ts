@@ -53,10 +53,12 @@ export class SmokeTestApp extends Construct {
               {
                 name: "nginx",
                 image: props.image ?? "nginxinc/nginx-unprivileged:1.27-alpine",
+                imagePullPolicy: "Always",
                 port: [{ containerPort: props.port ?? 8080, name: "http" }],
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+                resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
                 readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 5 },
+                livenessProbe: { httpGet: { path: "/", port: "http" }, initialDelaySeconds: 5, periodSeconds: 10 },
                 volumeMount: [{ name: "tmp", mountPath: "/tmp" }],
               },
             ],

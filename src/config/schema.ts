@@ -152,7 +152,7 @@ const cluster = z
       })
       .strict(),
     /** Retention of the control-plane log group. */
-    logRetentionDays: retentionDays.default(90),
+    logRetentionDays: retentionDays.default(365),
   })
   .strict();
 
@@ -206,9 +206,9 @@ const database = z
       })
       .default(60),
     /** Whether IAM database authentication is enabled besides password authentication. */
-    iamDatabaseAuthentication: z.boolean().default(false),
+    iamDatabaseAuthentication: z.boolean().default(true),
     /** Retention of the exported PostgreSQL log group. */
-    logRetentionDays: retentionDays.default(90),
+    logRetentionDays: retentionDays.default(365),
   })
   .strict();
 
@@ -237,7 +237,7 @@ const planeObject = z
     /** Subnet sizes per tier, or explicit CIDRs. */
     subnets: subnetLayout,
     /** Retention of the VPC flow log group. */
-    flowLogRetentionDays: retentionDays.default(90),
+    flowLogRetentionDays: retentionDays.default(365),
     /** The plane's EKS cluster. */
     cluster,
     /** The plane's PostgreSQL Multi-AZ DB cluster. */
