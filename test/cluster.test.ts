@@ -246,3 +246,16 @@ describe("AWS Load Balancer Controller permissions", () => {
     expect(bySid.CreateTaggedLoadBalancers.conditions?.[0]).toMatchObject({ variable: "aws:RequestTag/elbv2.k8s.aws/cluster", values: ["false"] });
   });
 });
+
+describe.each(planes)("cluster role of $name", ({ name }) => {
+  const tf = stack(synth, name);
+  it("may use exactly the cluster key for envelope encryption", () => {
+    const [cluster] = configsOf(tf, "aws_eks_cluster");
+    const roleRef = `\${aws_iam_role.${refName(cluster.role_arn)}.id}`;
+    const policies = configsOf(tf, "aws_iam_role_policy").filter((p) => p.role === roleRef);
+    expect(policies).toHaveLength(1);
+    const [statement] = JSON.parse(policies[0].policy).Statement;
+    expect(statement.Action).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]);
+    expect(statement.Resource).toBe(cluster.encryption_config.provider.key_arn);
+  });
+});

@@ -173,6 +173,15 @@ export class Cluster extends Construct {
       role: clusterRole.name,
       policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
     });
+    // Envelope encryption calls KMS as the cluster role: the key policy delegates to IAM, so the role
+    // needs these on exactly this key (the managed policy has no KMS permissions).
+    const clusterKeyPolicy = new IamRolePolicy(this, "cluster-kms", {
+      name: "encrypt-secrets-with-cluster-key",
+      role: clusterRole.id,
+      policy: policyDocument([
+        { sid: "EnvelopeEncryption", actions: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], resources: [this.key.arn] },
+      ]),
+    });
 
     this.cluster = new EksCluster(this, "cluster", {
       name: props.name,
@@ -191,7 +200,7 @@ export class Cluster extends Construct {
       upgradePolicy: { supportType: "STANDARD" },
       bootstrapSelfManagedAddons: false,
       tags: { Name: props.name },
-      dependsOn: [clusterPolicy, this.logGroup],
+      dependsOn: [clusterPolicy, clusterKeyPolicy, this.logGroup],
     });
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
