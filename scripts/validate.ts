@@ -1,6 +1,6 @@
 /**
  * `npm run validate`: real `terraform init` + `validate` on every synthesized stack whose providers are
- * in the offline mirror, and an offline `plan` of those without cross-stack inputs. Prints a table.
+ * in the offline mirror, and an offline `plan` of each (cross-stack inputs stubbed with placeholder ids). Prints a table.
  * On a machine without terraform or the mirror it prints one loud line and exits 0.
  */
 import { checkStacks, formatResults, unavailableReason } from "../src/tools/terraform-check";

@@ -1,8 +1,8 @@
 /**
  * Real Terraform validation of synthesized stacks, offline: each stack is copied aside, given override
- * files (a local backend; for planning, dummy credentials and the AWS provider's skip flags: only in the
- * copy, never in the synthesized config), then `terraform init` + `validate`, and `plan -refresh=false`
- * for stacks that read nothing from other stacks. Providers come from a filesystem mirror through a CLI
+ * files (a local backend; for planning, dummy credentials and the AWS provider's skip flags, and stub
+ * states with placeholder ids for cross-stack inputs: only in the copy, never in the synthesized
+ * config), then `terraform init` + `validate` + `plan -refresh=false`. Providers come from a filesystem mirror through a CLI
  * config of our own.
  */
 import { spawnSync } from "node:child_process";
@@ -129,8 +129,11 @@ function checkStack(
   const validate = run(["validate", "-no-color"]);
   if (!validate.ok) return { stack, status: "failed", detail: `terraform validate failed:\n${tail(validate.out)}` };
 
-  if (config.data && "terraform_remote_state" in config.data) {
-    return { stack, status: "validated", detail: "plan needs other stacks' state (cross-stack inputs)" };
+  // Cross-stack inputs come from other stacks' state, which does not exist offline: point each
+  // terraform_remote_state at a stub state (in the copy only) whose outputs hold placeholder ids.
+  const remoteStates = Object.keys((config.data?.terraform_remote_state as Record<string, unknown> | undefined) ?? {});
+  if (remoteStates.length > 0) {
+    writeRemoteStateStubs(dir, remoteStates, readFileSync(join(dir, "cdk.tf.json"), "utf8"));
   }
   // Offline planning: dummy credentials and no account lookups, only in this copy.
   const providerOverride: Record<string, unknown[]> = {};
@@ -153,7 +156,38 @@ function checkStack(
   const show = run(["show", "-json", "plan.tfplan"]);
   const changes = show.ok ? (JSON.parse(show.out) as { resource_changes?: { change: { actions: string[] } }[] }).resource_changes ?? [] : [];
   const toAdd = changes.filter((c) => c.change.actions.includes("create")).length;
-  return { stack, status: "planned", toAdd };
+  return { stack, status: "planned", toAdd, detail: remoteStates.length > 0 ? "cross-stack inputs stubbed with placeholder ids" : undefined };
+}
+
+/** A placeholder of the right shape for an output, from its name (ids only need to look like ids). */
+function stubValue(output: string): string {
+  const name = output.toLowerCase();
+  if (name.includes("security_group")) return "sg-0123456789abcdef0";
+  if (name.includes("route_table")) return "rtb-0123456789abcdef0";
+  if (name.includes("aws_vpc")) return "vpc-0123456789abcdef0";
+  if (name.includes("zone")) return "Z0123456789ABCDEFGHIJ";
+  if (name.includes("arn")) return "arn:aws:iam::000000000000:role/offline-stub";
+  return `offline-stub-${name.slice(-12)}`;
+}
+
+function writeRemoteStateStubs(dir: string, names: readonly string[], configText: string): void {
+  const data: Record<string, unknown> = {};
+  for (const name of names) {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const outputs = new Set([...configText.matchAll(new RegExp(`data\\.terraform_remote_state\\.${escaped}\\.outputs\\.([A-Za-z0-9_-]+)`, "g"))].map((m) => m[1]));
+    const state = {
+      version: 4,
+      terraform_version: "1.11.4",
+      serial: 1,
+      lineage: "offline-plan-stub",
+      outputs: Object.fromEntries([...outputs].sort().map((o) => [o, { value: stubValue(o), type: "string" }])),
+      resources: [],
+    };
+    const file = `stub-${name}.tfstate`;
+    writeFileSync(join(dir, file), JSON.stringify(state, null, 2));
+    data[name] = { backend: "local", config: { path: file } };
+  }
+  writeFileSync(join(dir, "zz_remote_state_override.tf.json"), JSON.stringify({ data: { terraform_remote_state: data } }, null, 2));
 }
 
 function tail(text: string, lines = 40): string {
