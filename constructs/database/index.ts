@@ -95,7 +95,7 @@ export interface DatabaseProps {
   readonly slowStatementThresholdMs?: number;
   /** Enhanced monitoring interval in seconds (1, 5, 10, 15, 30 or 60). Defaults to 60. */
   readonly monitoringIntervalSeconds?: number;
-  /** Whether IAM database authentication is enabled besides passwords. Defaults to false. */
+  /** Whether IAM database authentication is enabled besides passwords. Defaults to true (workloads can connect with short-lived IAM tokens). */
   readonly iamDatabaseAuthentication?: boolean;
   /** Retention of the PostgreSQL log group in days. Defaults to 365. */
   readonly logRetentionDays?: number;
@@ -267,7 +267,7 @@ export class Database extends Construct {
       masterUsername: this.masterUsername,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: this.key.arn,
-      iamDatabaseAuthenticationEnabled: props.iamDatabaseAuthentication ?? false,
+      iamDatabaseAuthenticationEnabled: props.iamDatabaseAuthentication ?? true,
       storageEncrypted: true,
       kmsKeyId: this.key.arn,
       dbClusterParameterGroupName: this.parameterGroup.name,
