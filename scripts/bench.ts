@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: wall time and peak RSS of synthesizing every environment, and of the same with 50
  * regional planes, beside the cost of merely loading the @cdktf/provider-aws barrel. Each figure is the
- * median of N runs (BENCH_RUNS, default 3), each in a fresh process. Wall time includes Node start-up.
+ * median of N runs (BENCH_RUNS, default 5), each in a fresh process. Wall time includes Node start-up.
  * Targets: all environments < half the barrel load and < 200 MB; 50 planes < 3x all environments.
  */
 import { spawnSync } from "node:child_process";
@@ -17,7 +17,7 @@ interface Sample {
   stacks: number;
 }
 
-const runs = Number(process.env.BENCH_RUNS ?? 3);
+const runs = Number(process.env.BENCH_RUNS ?? 5);
 
 function measure(mode: string): Sample {
   const samples: Sample[] = [];
