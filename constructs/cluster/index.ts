@@ -20,16 +20,14 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Construct } from "constructs";
-import { policyDocument } from "../../src/iam";
+import { policyDocument, serviceTrustPolicy } from "../../src/iam";
 import { EncryptionKey } from "../kms-key";
 
 /** The control-plane log types EKS can export; all are enabled. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 /** Trust policy for roles assumed by pods through EKS Pod Identity. */
-export const POD_IDENTITY_TRUST = policyDocument([
-  { actions: ["sts:AssumeRole", "sts:TagSession"], principals: [{ type: "Service", identifiers: ["pods.eks.amazonaws.com"] }] },
-]);
+export const POD_IDENTITY_TRUST = serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
 
 /** One managed node group. */
 export interface NodeGroupProps {
@@ -165,9 +163,7 @@ export class Cluster extends Construct {
     const clusterRole = new IamRole(this, "cluster-role", {
       name: `${prefix}-eks-cluster`,
       description: `EKS control plane of ${props.name}`,
-      assumeRolePolicy: policyDocument([
-        { actions: ["sts:AssumeRole", "sts:TagSession"], principals: [{ type: "Service", identifiers: ["eks.amazonaws.com"] }] },
-      ]),
+      assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]),
     });
     const clusterPolicy = new IamRolePolicyAttachment(this, "cluster-policy", {
       role: clusterRole.name,
@@ -210,9 +206,7 @@ export class Cluster extends Construct {
     this.nodeRole = new IamRole(this, "node-role", {
       name: `${prefix}-eks-node`,
       description: `Managed nodes of ${props.name}`,
-      assumeRolePolicy: policyDocument([
-        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] },
-      ]),
+      assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
     });
     // The CNI policy stays on the node role so that the first nodes can network before any add-on
     // (Pod Identity included) runs; pods get their own roles through Pod Identity.
