@@ -17,7 +17,6 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Route } from "@cdktf/provider-aws/lib/route";
@@ -543,24 +542,11 @@ describe("CDN-TLS-002 Postgres forces SSL", () => {
 });
 
 describe("CDN-RES-001 Multi-AZ", () => {
+  // An Aurora cluster: the compliant cluster fixture without the Multi-AZ DB cluster's instance class
+  // and storage settings; Multi-AZ then depends on its member instances.
   const aurora = (s: TerraformStack, members: number) => {
-    const key = cmk(s);
-    const group = new RdsClusterParameterGroup(s, "params", { name: "cdn-aurora", family: "aurora-postgresql16", parameter: [{ name: "rds.force_ssl", value: "1" }] });
-    logGroup(s, "logs", "/aws/rds/cluster/cdn-aurora/postgresql", key);
-    const cluster = new RdsCluster(s, "aurora", {
-      clusterIdentifier: "cdn-aurora",
-      engine: "aurora-postgresql",
-      masterUsername: "cdn_admin",
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: key,
-      storageEncrypted: true,
-      kmsKeyId: key,
-      dbClusterParameterGroupName: group.name,
-      backupRetentionPeriod: 30,
-      deletionProtection: true,
-      finalSnapshotIdentifier: "cdn-aurora-final",
-      enabledCloudwatchLogsExports: ["postgresql"],
-    });
+    const auroraShape = { dbClusterInstanceClass: undefined, storageType: undefined, allocatedStorage: undefined, iops: undefined, engineVersion: undefined };
+    const cluster = goodDbCluster(s, "aurora", cmk(s), { engine: "aurora-postgresql", ...auroraShape }, "aurora-postgresql16");
     for (let i = 0; i < members; i++) new RdsClusterInstance(s, `member-${i}`, { clusterIdentifier: cluster.id, instanceClass: "db.r6g.large", engine: "aurora-postgresql" });
   };
   const r = scenario({

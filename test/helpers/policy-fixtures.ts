@@ -19,12 +19,21 @@ export function logGroup(scope: Construct, id: string, name: string, key: string
   return new CloudwatchLogGroup(scope, id, { name, retentionInDays: 90, kmsKeyId: key });
 }
 
-/** A Postgres Multi-AZ DB cluster with everything the pack asks for (and its parameter group and log group). */
-export function goodDbCluster(scope: Construct, id: string, key: string, overrides: Partial<RdsClusterConfig> = {}): RdsCluster {
+/**
+ * A Postgres Multi-AZ DB cluster with everything the pack asks for (and its parameter group and log
+ * group); `parameterFamily` follows the engine (e.g. `aurora-postgresql16` for an Aurora override).
+ */
+export function goodDbCluster(
+  scope: Construct,
+  id: string,
+  key: string,
+  overrides: Partial<RdsClusterConfig> = {},
+  parameterFamily = "postgres16",
+): RdsCluster {
   const identifier = overrides.clusterIdentifier ?? `cdn-${id}`;
   const group = new RdsClusterParameterGroup(scope, `${id}-params`, {
     name: `${identifier}-params`,
-    family: "postgres16",
+    family: parameterFamily,
     parameter: [{ name: "rds.force_ssl", value: "1" }],
   });
   logGroup(scope, `${id}-logs`, `/aws/rds/cluster/${identifier}/postgresql`, key);
