@@ -6,8 +6,8 @@ import type { Construct } from "constructs";
 import { EncryptionKey } from "../constructs/kms-key";
 import { AccessLogBucket, SecureBucket } from "../constructs/secure-bucket";
 import type { EnvironmentConfig } from "../src/config/schema";
-import { bootstrapStackName } from "../src/naming";
-import { EnvironmentStack } from "../src/stack-base";
+import { bootstrapStackName } from "../src/config/naming";
+import { EnvironmentStack } from "../src/lib/stack-base";
 
 /** The state bucket of one environment's account. */
 export class BootstrapStack extends EnvironmentStack {

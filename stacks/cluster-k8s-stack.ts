@@ -33,8 +33,8 @@ import {
   k8sStackName,
   planeId,
   type PlaneRef,
-} from "../src/naming";
-import { EnvironmentStack } from "../src/stack-base";
+} from "../src/config/naming";
+import { EnvironmentStack } from "../src/lib/stack-base";
 import type { PlaneStack } from "./plane-stack";
 
 /** Props of {@link ClusterK8sStack}. */

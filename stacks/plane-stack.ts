@@ -32,8 +32,8 @@ import {
   workloadRoleArn,
   workloadRoleName,
   type PlaneRef,
-} from "../src/naming";
-import { EnvironmentStack } from "../src/stack-base";
+} from "../src/config/naming";
+import { EnvironmentStack } from "../src/lib/stack-base";
 
 /** Props of {@link PlaneStack}. */
 export interface PlaneStackProps {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { bundleBucketStatements } from "../constructs/bundle-bucket";
 import { loadEnvironment } from "../src/config/load";
 import { ENVIRONMENTS } from "../environments";
-import { planeStackName, planesOf, regionalPlane, workloadRoleArn } from "../src/naming";
+import { planeStackName, planesOf, regionalPlane, workloadRoleArn } from "../src/config/naming";
 import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll } from "./helpers/synth";
 
 const synth = synthesizeAll();

@@ -5,7 +5,7 @@ import { CONTROL_PLANE_LOG_TYPES, Cluster } from "../constructs/cluster";
 import { loadBalancerControllerStatements } from "../constructs/ingress/controller-policy";
 import { ConfigError, loadEnvironment } from "../src/config/load";
 import { dev } from "../environments/dev";
-import { clusterName, planeStackName, planesOf } from "../src/naming";
+import { clusterName, planeStackName, planesOf } from "../src/config/naming";
 import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll, type TfJson } from "./helpers/synth";
 
 const synth = synthesizeAll();

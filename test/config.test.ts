@@ -8,7 +8,7 @@ import { dev } from "../environments/dev";
 import { ENVIRONMENTS } from "../environments";
 import { ConfigError, loadEnvironment } from "../src/config/load";
 import type { EnvironmentInput } from "../src/config/schema";
-import { loadEnvironments, stateBackendOverride } from "../src/environments";
+import { loadEnvironments, stateBackendOverride } from "../src/config/environments";
 
 const FILE = "environments/dev.ts";
 
@@ -166,7 +166,7 @@ describe("bad input fails with file, field, value and what is allowed", () => {
 describe("synth stops before writing anything on bad input", () => {
   it("exits 1 with one clear paragraph and no output directory", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "cdn-bad-")), "out");
-    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "src/app/main.ts"], {
       env: { ...process.env, CDN_ENVIRONMENTS: "qa", CDKTF_OUTDIR: outdir },
       encoding: "utf8",
     });

@@ -6,7 +6,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { Database, ENHANCED_MONITORING_POLICY_ARN, type DatabaseProps } from "../constructs/database";
-import { databaseClusterIdentifier, databaseConnectionSecretName, databaseName, planeStackName, planesOf } from "../src/naming";
+import { databaseClusterIdentifier, databaseConnectionSecretName, databaseName, planeStackName, planesOf } from "../src/config/naming";
 import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll, type TfJson } from "./helpers/synth";
 
 const synth = synthesizeAll();

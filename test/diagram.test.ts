@@ -6,9 +6,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DIAGRAM_FILES, generateArchitectureDiagram } from "../src/tools/architecture-diagram";
-import { buildDot, renderSvg } from "../src/tools/diagram";
-import type { ManifestStack, SynthOutput, TfDocument } from "../src/tools/synth-output";
+import { DIAGRAM_FILES, generateArchitectureDiagram } from "../tools/architecture-diagram";
+import { buildDot, renderSvg } from "../tools/diagram";
+import type { ManifestStack, SynthOutput, TfDocument } from "../src/app/synth-output";
 
 const subnet = (tier: string, az: string, cidr: string) => ({ vpc_id: "${aws_vpc.vpc.id}", availability_zone: az, cidr_block: cidr, tags: { Name: `${tier}-${az}`, Tier: tier } });
 

@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { diffOutputs, diffStack, diffValues, formatDiff, runInfraDiff, type StackTree } from "../src/tools/infra-diff";
-import { replacementRisk } from "../src/tools/replacement-rules";
-import type { TfDocument } from "../src/tools/synth-output";
+import { diffOutputs, diffStack, diffValues, formatDiff, runInfraDiff, type StackTree } from "../tools/infra-diff";
+import { replacementRisk } from "../tools/replacement-rules";
+import type { TfDocument } from "../src/app/synth-output";
 import { allEnvironments, synthesize } from "./helpers/synth";
 
 const meta = (path: string) => ({ "//": { metadata: { path, uniqueId: path.split("/").pop() } } });

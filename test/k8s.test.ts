@@ -1,6 +1,6 @@
 /** In-cluster stacks: provider wiring, dependencies, monitoring, ingress controller, workloads, smoke test. */
 import { describe, expect, it } from "vitest";
-import { clusterName, k8sStackName, planeStackName, planesOf } from "../src/naming";
+import { clusterName, k8sStackName, planeStackName, planesOf } from "../src/config/naming";
 import { allEnvironments, configsOf, stack, synthesizeAll } from "./helpers/synth";
 
 const synth = synthesizeAll();

@@ -2,8 +2,8 @@
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { Network, computeSubnetCidrs } from "../constructs/network";
-import { cidrContains, cidrsOverlap } from "../src/config/cidr";
-import { planeStackName, planesOf } from "../src/naming";
+import { cidrContains, cidrsOverlap } from "../src/lib/cidr";
+import { planeStackName, planesOf } from "../src/config/naming";
 import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll, type TfJson } from "./helpers/synth";
 
 const synth = synthesizeAll();

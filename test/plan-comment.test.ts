@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { countPlan, MAX_COMMENT_CHARS, missingPlans, PLAN_COMMENT_MARKER, readPlans, renderComment, toDiffHighlight, type PlanJson } from "../src/tools/plan-comment";
+import { countPlan, MAX_COMMENT_CHARS, missingPlans, PLAN_COMMENT_MARKER, readPlans, renderComment, toDiffHighlight, type PlanJson } from "../tools/plan-comment";
 
 const FIXTURES = join(__dirname, "fixtures", "plans");
 

@@ -14,8 +14,8 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import type { TerraformResource } from "cdktf";
 import { afterAll, describe, expect, it } from "vitest";
 import { SecureBucket } from "../constructs/secure-bucket";
-import { buildApp } from "../src/app";
-import { policyDocument } from "../src/iam";
+import { buildApp } from "../src/app/app";
+import { policyDocument } from "../src/lib/iam";
 import { checkApp } from "../src/policy";
 import { check, cmk, envTags, fixtureStack, hits, policyApp, rulesIn } from "./helpers/policy";
 import { goodDbInstance, goodSecurityGroup } from "./helpers/policy-fixtures";

@@ -43,7 +43,7 @@ import { describe, expect, it } from "vitest";
 import { EncryptionKey } from "../constructs/kms-key";
 import { Network } from "../constructs/network";
 import { SecureBucket } from "../constructs/secure-bucket";
-import { policyDocument } from "../src/iam";
+import { policyDocument } from "../src/lib/iam";
 import { App } from "cdktf";
 import { Construct } from "constructs";
 import { readFileSync } from "node:fs";

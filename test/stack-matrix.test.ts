@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildMatrix } from "../src/tools/stack-matrix";
-import { dependencyLevels, readSynthOutput } from "../src/tools/synth-output";
+import { buildMatrix } from "../tools/stack-matrix";
+import { dependencyLevels, readSynthOutput } from "../src/app/synth-output";
 import { synthesizeAll } from "./helpers/synth";
 
 /** Writes a fake cdktf output: stacks with dependencies, a backend and a provider region. */

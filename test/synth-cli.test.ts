@@ -4,14 +4,14 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { errorParagraph } from "../src/tools/synth-report";
+import { errorParagraph } from "../src/app/synth-report";
 import { synthesizeAll } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
 
 function synthCli(env: NodeJS.ProcessEnv) {
   const outdir = join(mkdtempSync(join(tmpdir(), "synth-cli-")), "out");
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/app/main.ts"], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, CDKTF_OUTDIR: outdir, CDN_SYNTH_QUIET: "", CDN_ENVIRONMENTS: "", ...env },

@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkStacks, formatResults, unavailableReason } from "../src/tools/terraform-check";
+import { checkStacks, formatResults, unavailableReason } from "../tools/terraform-check";
 import { allEnvironments, synthesizeAll } from "./helpers/synth";
 
 const reason = unavailableReason();

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { lintWorkflow, lintWorkflowDir, policyProblems } from "../src/tools/workflow-lint";
+import { lintWorkflow, lintWorkflowDir, policyProblems } from "../tools/workflow-lint";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 const read = (name: string) => readFileSync(join(WORKFLOWS, name), "utf8");

@@ -10,7 +10,7 @@
  * without referencing this stack's resources and no one hand-writes IAM JSON for the bucket.
  */
 import { Construct } from "constructs";
-import type { Statement } from "../../src/iam";
+import type { Statement } from "../../src/lib/iam";
 import { EncryptionKey } from "../kms-key";
 import { AccessLogBucket, SecureBucket } from "../secure-bucket";
 

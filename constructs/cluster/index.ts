@@ -20,7 +20,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Construct } from "constructs";
-import { policyDocument, serviceTrustPolicy } from "../../src/iam";
+import { policyDocument, serviceTrustPolicy } from "../../src/lib/iam";
 import { EncryptionKey } from "../kms-key";
 
 /** The control-plane log types EKS can export; all are enabled. */

@@ -39,7 +39,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { policyDocument, type Statement } from "../../src/iam";
+import { policyDocument, type Statement } from "../../src/lib/iam";
 import { EncryptionKey } from "../kms-key";
 
 /** The AWS managed policy enhanced monitoring needs (writes OS metrics to the `RDSOSMetrics` log group). */

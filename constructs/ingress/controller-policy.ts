@@ -5,7 +5,7 @@
  * web ACLs, Shield protections); only Describe/List/Get calls, which support no resource scoping, use `*`. Mutating calls are limited to resources the controller tagged
  * as its own (`elbv2.k8s.aws/cluster`, `ingress.k8s.aws/cluster`, `service.k8s.aws/cluster`).
  */
-import type { Statement } from "../../src/iam";
+import type { Statement } from "../../src/lib/iam";
 
 /** The controller's statements for one account and region. */
 export function loadBalancerControllerStatements(region: string, accountId: string): Statement[] {

@@ -5,7 +5,7 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { policyDocument, type Statement } from "../../src/iam";
+import { policyDocument, type Statement } from "../../src/lib/iam";
 
 /** Props of {@link EncryptionKey}. */
 export interface EncryptionKeyProps {

@@ -21,8 +21,8 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
-import { allocateSubnets } from "../../src/config/cidr";
-import { policyDocument } from "../../src/iam";
+import { allocateSubnets } from "../../src/lib/cidr";
+import { policyDocument } from "../../src/lib/iam";
 import { EncryptionKey } from "../kms-key";
 
 /** The three subnet tiers. */

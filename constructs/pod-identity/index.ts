@@ -8,7 +8,7 @@ import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { policyDocument, type Statement } from "../../src/iam";
+import { policyDocument, type Statement } from "../../src/lib/iam";
 import { POD_IDENTITY_TRUST } from "../cluster";
 
 /** Props of {@link PodIdentityRole}. */

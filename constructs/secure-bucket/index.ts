@@ -13,7 +13,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
-import { policyDocument, type Statement } from "../../src/iam";
+import { policyDocument, type Statement } from "../../src/lib/iam";
 import { suppress } from "../../src/policy/suppress";
 
 /** Props of {@link SecureBucket}. */

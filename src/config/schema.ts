@@ -6,13 +6,14 @@
  * allowed; `load.ts` adds the environment file, the field path and the bad value.
  */
 import { z } from "zod";
-import { allocateSubnets, cidrContains, firstOverlap, parseCidr } from "./cidr";
+import { MANDATORY_TAG_KEYS } from "../policy/checks";
+import { allocateSubnets, cidrContains, firstOverlap, parseCidr } from "../lib/cidr";
 
 /** Environments this repository knows. Adding one means adding a file to `environments/`. */
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
 
-/** Tags every AWS resource must carry (set through the AWS provider's `defaultTags`). */
-export const MANDATORY_TAGS = ["Environment", "Service", "Team", "CostCenter"] as const;
+/** Tags every AWS resource must carry (set through the AWS provider's `defaultTags`): the policy pack's list. */
+export const MANDATORY_TAGS = MANDATORY_TAG_KEYS;
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [

@@ -2,7 +2,6 @@
  * Shared predicates of the rules: customer-managed KMS keys, IAM policy documents (JSON strings or
  * `aws_iam_policy_document` data sources, normalized to one shape), security-group rule shapes.
  */
-import { MANDATORY_TAGS } from "../config/schema";
 import { blocks, isExpression, list, numberOf, parseReference, strings, type Json, type StackModel } from "./model";
 
 /** Resource types whose reference is a customer-managed key. */
@@ -116,7 +115,7 @@ function fromDataSource(config: Json): ParsedPolicy {
 }
 
 /**
- * Reads a policy attribute: a JSON string (as `src/iam.ts` renders it; references inside strings are
+ * Reads a policy attribute: a JSON string (as `src/lib/iam.ts` renders it; references inside strings are
  * fine) or a reference to an `aws_iam_policy_document` data source of the same stack.
  */
 export function parsePolicy(stack: StackModel, value: unknown): ParsedPolicy {
@@ -242,5 +241,5 @@ export function isWorldCidr(cidr: string): boolean {
   return /\/0$/.test(cidr.trim());
 }
 
-/** Tags every taggable AWS resource must carry (the config schema's list). */
-export const MANDATORY_TAG_KEYS = MANDATORY_TAGS;
+/** Tags every taggable AWS resource must carry; the config schema requires exactly these in every environment file. */
+export const MANDATORY_TAG_KEYS = ["Environment", "Service", "Team", "CostCenter"] as const;

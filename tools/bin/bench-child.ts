@@ -7,7 +7,7 @@
  */
 import { performance } from "node:perf_hooks";
 
-require("../src/perf").installSynthSpeedups();
+require("../../src/app/perf").installSynthSpeedups();
 const [mode, outdir] = process.argv.slice(2);
 const started = performance.now();
 let stacks = 0;
@@ -17,10 +17,10 @@ if (mode === "barrel") {
   require("@cdktf/provider-aws");
 } else {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { buildApp } = require("../src/app") as typeof import("../src/app");
-  const { loadEnvironments } = require("../src/environments") as typeof import("../src/environments");
-  const { loadEnvironment } = require("../src/config/load") as typeof import("../src/config/load");
-  const { dev } = require("../environments/dev") as typeof import("../environments/dev");
+  const { buildApp } = require("../../src/app/app") as typeof import("../../src/app/app");
+  const { loadEnvironments } = require("../../src/config/environments") as typeof import("../../src/config/environments");
+  const { loadEnvironment } = require("../../src/config/load") as typeof import("../../src/config/load");
+  const { dev } = require("../../environments/dev") as typeof import("../../environments/dev");
   /* eslint-enable @typescript-eslint/no-require-imports */
   const envs =
     mode === "scaled"

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApp } from "../src/app";
-import { loadEnvironments } from "../src/environments";
-import { policyResult, renderPolicyReport, synthOrExit } from "../src/policy";
+import { buildApp } from "../../src/app/app";
+import { loadEnvironments } from "../../src/config/environments";
+import { policyResult, renderPolicyReport, synthOrExit } from "../../src/policy";
 import type { App } from "cdktf";
 
 const outdir = mkdtempSync(join(tmpdir(), "cdn-policy-report-"));
@@ -17,6 +17,6 @@ let app: App | undefined;
 synthOrExit(() => (app = buildApp(loadEnvironments(), { outdir })));
 const result = policyResult(app!);
 if (!result) throw new Error("the policy pack did not run");
-const target = join(__dirname, "..", "docs", "policy-report.md");
+const target = join(__dirname, "..", "..", "docs", "policy-report.md");
 writeFileSync(target, renderPolicyReport(result));
 console.log(`wrote docs/policy-report.md: ${result.stacks.length} stacks, ${result.suppressions.length} suppressions, ${result.violations.length} violations`);

@@ -1,5 +1,5 @@
 /**
- * `npm run policy:taggable-types`: regenerates src/policy/taggable-types.ts, the AWS resource types that
+ * `npm run policy:taggable-types`: regenerates src/policy/generated/taggable-types.ts, the AWS resource types that
  * accept tags and get the provider's default tags (those with a `tags_all` attribute), from the real
  * provider schema (`terraform providers schema -json`, offline through the plugin mirror). Run it after
  * upgrading @cdktf/provider-aws / the AWS provider.
@@ -35,8 +35,8 @@ try {
     "]);",
     "",
   ].join("\n");
-  writeFileSync(join(__dirname, "..", "src", "policy", "taggable-types.ts"), body);
-  console.log(`wrote ${taggable.length} taggable AWS resource types to src/policy/taggable-types.ts`);
+  writeFileSync(join(__dirname, "..", "..", "src", "policy", "generated", "taggable-types.ts"), body);
+  console.log(`wrote ${taggable.length} taggable AWS resource types to src/policy/generated/taggable-types.ts`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

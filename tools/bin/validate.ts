@@ -3,7 +3,7 @@
  * in the offline mirror, and an offline `plan` of each (cross-stack inputs stubbed with placeholder ids). Prints a table.
  * On a machine without terraform or the mirror it prints one loud line and exits 0.
  */
-import { checkStacks, formatResults, unavailableReason } from "../src/tools/terraform-check";
+import { checkStacks, formatResults, unavailableReason } from "../terraform-check";
 
 const outdir = process.argv[2] ?? "cdktf.out";
 const reason = unavailableReason();

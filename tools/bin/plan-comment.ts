@@ -1,15 +1,15 @@
 /**
  * Renders the pull-request plan comment from downloaded plan artifacts.
  *
- *   node --import tsx scripts/plan-comment.ts <plans-dir> [--out comment.md] [--sha <commit>] [--run-url <url>]
+ *   node --import tsx tools/bin/plan-comment.ts <plans-dir> [--out comment.md] [--sha <commit>] [--run-url <url>]
  *        [--skipped '<json list of {stack, reason}>'] [--expected '<json list of stacks>'] [--infra-diff <file>]
  *
  * Each sub-directory of <plans-dir> holding result.json / plan.json / plan.txt / plan.log is one
- * stack (see src/tools/plan-comment.ts). Writes the Markdown to --out (or stdout), prints a one-line
+ * stack (see tools/plan-comment.ts). Writes the Markdown to --out (or stdout), prints a one-line
  * summary to stderr and, inside GitHub Actions, sets the step outputs `failed`, `destroy` and `stacks`.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { missingPlans, readPlans, renderComment } from "../src/tools/plan-comment";
+import { missingPlans, readPlans, renderComment } from "../plan-comment";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -6,7 +6,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "./config/schema";
+import type { EnvironmentConfig } from "../config/schema";
 
 /** Minimum Terraform version: S3 native locking (`use_lockfile`) and write-only attributes need 1.11. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";

@@ -2,7 +2,7 @@
  * Every name the repository derives, in one place: stacks, planes, clusters, databases and resource
  * prefixes. Constructs receive names as props; none of them derives another construct's name.
  */
-import type { EnvironmentConfig, PlaneConfig } from "./config/schema";
+import type { EnvironmentConfig, PlaneConfig } from "./schema";
 
 /** Identifies a plane: the global one, or a regional one by key. */
 export type PlaneRef = { readonly kind: "global" } | { readonly kind: "regional"; readonly key: string };

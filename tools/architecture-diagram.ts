@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApp } from "../app";
-import { loadEnvironments } from "../environments";
+import { buildApp } from "../src/app/app";
+import { loadEnvironments } from "../src/config/environments";
 import { buildDot, renderSvg } from "./diagram";
-import { readSynthOutput } from "./synth-output";
+import { readSynthOutput } from "../src/app/synth-output";
 
 /** The environment the committed diagram shows. */
 export const DIAGRAM_ENVIRONMENT = "prod";

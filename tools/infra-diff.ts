@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { replacementRisk } from "./replacement-rules";
-import { constructPathOf, readSynthOutput, resourceCount, type TfDocument } from "./synth-output";
+import { constructPathOf, readSynthOutput, resourceCount, type TfDocument } from "../src/app/synth-output";
 
 /** Stack name -> Terraform JSON. */
 export type StackTree = ReadonlyMap<string, TfDocument>;
@@ -310,7 +310,7 @@ export interface RunOptions {
   readonly repoRoot: string;
   /** Base git ref; default: the merge base of HEAD and main (then origin/main, then HEAD~1). */
   readonly baseRef?: string;
-  /** Command that synthesizes the checkout in its cwd into $CDKTF_OUTDIR. Default: `node --import tsx src/main.ts`. */
+  /** Command that synthesizes the checkout in its cwd into $CDKTF_OUTDIR. Default: `node --import tsx src/app/main.ts`. */
   readonly synthCommand?: readonly string[];
   /** Progress lines (stderr by default). */
   readonly log?: (line: string) => void;
@@ -381,7 +381,7 @@ function synthesize(cwd: string, outdir: string, command: readonly string[], env
 /** Synthesizes the working tree and the base commit, and compares them. */
 export function runInfraDiff(options: RunOptions): RunResult {
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const command = options.synthCommand ?? [process.execPath, "--import", "tsx", "src/main.ts"];
+  const command = options.synthCommand ?? [process.execPath, "--import", "tsx", "src/app/main.ts"];
   const env = options.env ?? {};
   const base = resolveBase(options.repoRoot, options.baseRef, log);
   const short = base.commit.slice(0, 12);

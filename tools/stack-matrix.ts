@@ -9,7 +9,7 @@ import {
   environmentOf,
   regionOf,
   type SynthOutput,
-} from "./synth-output";
+} from "../src/app/synth-output";
 
 /** One stack of the matrix. */
 export interface MatrixEntry {

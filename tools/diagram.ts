@@ -9,7 +9,7 @@
  * The output is Graphviz DOT with a stable order and no timestamps; {@link renderSvg} lays it out with
  * the WASM Graphviz of `@viz-js/viz` (no system packages).
  */
-import { constructPathOf, regionOf, type SynthOutput, type TfDocument } from "./synth-output";
+import { constructPathOf, regionOf, type SynthOutput, type TfDocument } from "../src/app/synth-output";
 
 type Config = Record<string, unknown>;
 

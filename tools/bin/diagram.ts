@@ -5,13 +5,13 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DIAGRAM_ENVIRONMENT, DIAGRAM_FILES, generateArchitectureDiagram } from "../src/tools/architecture-diagram";
-import { errorParagraph } from "../src/tools/synth-report";
+import { DIAGRAM_ENVIRONMENT, DIAGRAM_FILES, generateArchitectureDiagram } from "../architecture-diagram";
+import { errorParagraph } from "../../src/app/synth-report";
 
 async function main(): Promise<void> {
   const i = process.argv.indexOf("--env");
   const environment = i >= 0 ? process.argv[i + 1] : DIAGRAM_ENVIRONMENT;
-  const root = join(__dirname, "..");
+  const root = join(__dirname, "..", "..");
   process.stderr.write(`diagram: synthesizing ${environment} ...\n`);
   const { dot, svg, stacks } = await generateArchitectureDiagram(environment);
   const files = [

@@ -2,9 +2,9 @@
  * Loads and validates environment files. Every selected environment is validated before any stack is
  * constructed, so a bad value stops synth before anything is written.
  */
-import { ENVIRONMENTS } from "../environments";
-import { ConfigError, loadEnvironment } from "./config/load";
-import type { EnvironmentConfig } from "./config/schema";
+import { ENVIRONMENTS } from "../../environments";
+import { ConfigError, loadEnvironment } from "./load";
+import type { EnvironmentConfig } from "./schema";
 
 /** Deliberate, per-run overrides of validated config (set by the entry point from the environment). */
 export interface ConfigOverrides {

@@ -10,10 +10,10 @@
  */
 import { performance } from "node:perf_hooks";
 import { buildApp } from "./app";
-import { loadEnvironments, stateBackendOverride } from "./environments";
+import { loadEnvironments, stateBackendOverride } from "../config/environments";
 import { installSynthSpeedups } from "./perf";
-import { readSynthOutput } from "./tools/synth-output";
-import { errorParagraph, formatSynthSummary } from "./tools/synth-report";
+import { readSynthOutput } from "./synth-output";
+import { errorParagraph, formatSynthSummary } from "./synth-report";
 
 const quiet = process.env.CDN_SYNTH_QUIET === "1";
 const log = (line: string): void => {

@@ -6,7 +6,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { spawnSync } from "node:child_process";
-import { DiffError, diffTotals, runInfraDiff } from "../src/tools/infra-diff";
+import { DiffError, diffTotals, runInfraDiff } from "../infra-diff";
 
 function main(): void {
   const started = performance.now();
