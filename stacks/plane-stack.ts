@@ -1,11 +1,13 @@
 /**
  * `<env>-global` and `<env>-regional-<key>`: one plane's AWS resources, in the plane's region, using
  * only the AWS provider (so real `terraform validate`/`plan` covers it offline).
+ *
+ * The constructor is the table of contents; each `add*` method wires one construct. A regional plane
+ * sees the global plane only through {@link GlobalPlaneExports}, the one typed cross-stack contract.
  */
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { BundleBucket, bundleBucketStatements } from "../constructs/bundle-bucket";
+import { BundleBucket, bundleBucketStatements, type BundleBucketRef } from "../constructs/bundle-bucket";
 import { Cluster } from "../constructs/cluster";
 import { Database } from "../constructs/database";
 import { IngressAccess } from "../constructs/ingress";
@@ -33,7 +35,24 @@ import {
   workloadRoleName,
   type PlaneRef,
 } from "../src/config/naming";
+import { moveFromLegacyPath } from "../src/lib/ids";
 import { EnvironmentStack } from "../src/lib/stack-base";
+
+/** What a regional plane needs from the global plane's stack (references resolve across stacks). */
+export interface GlobalPlaneExports {
+  /** Region of the global plane. */
+  readonly region: string;
+  /** The global VPC's id. */
+  readonly vpcId: string;
+  /** The global VPC's CIDR (a literal). */
+  readonly cidr: string;
+  /** The global VPC's private route tables, by availability zone. */
+  readonly privateRouteTables: readonly { readonly az: string; readonly id: string }[];
+  /** The global cluster's security group (admits peered planes on 443). */
+  readonly clusterSecurityGroupId: string;
+  /** The environment's private hosted zone. */
+  readonly privateZoneId: string;
+}
 
 /** Props of {@link PlaneStack}. */
 export interface PlaneStackProps {
@@ -43,8 +62,8 @@ export interface PlaneStackProps {
   readonly plane: PlaneRef;
   /** The plane's config. */
   readonly config: PlaneConfig;
-  /** The global plane's stack (regional planes peer with it). */
-  readonly global?: PlaneStack;
+  /** The global plane's exports (required for regional planes, which peer with it). */
+  readonly global?: GlobalPlaneExports;
 }
 
 /** One plane's AWS-only stack. */
@@ -57,116 +76,141 @@ export class PlaneStack extends EnvironmentStack {
   readonly cluster: Cluster;
   /** The plane's ingress identity and load balancer security group. */
   readonly ingress: IngressAccess;
-  /** The plane's workload role, bound to the workload service account. */
-  readonly workloadRole: PodIdentityRole;
-  /** The configuration-bundle bucket (global plane only). */
-  readonly bundleBucket?: BundleBucket;
   /** The plane's PostgreSQL Multi-AZ DB cluster. */
   readonly database: Database;
   /** The environment's private zone (global plane only; regional planes associate with it). */
   readonly privateZone?: PrivateZone;
+  /** The configuration-bundle bucket (global plane only). */
+  readonly bundleBucket?: BundleBucket;
+  /** The plane's workload role, bound to the workload service account. */
+  readonly workloadRole: PodIdentityRole;
+  private readonly config: PlaneConfig;
+  private readonly prefix: string;
 
   constructor(scope: Construct, props: PlaneStackProps) {
     super(scope, planeStackName(props.env.name, props.plane), props.env);
-    const { env, config, plane } = props;
+    const { plane, config } = props;
+    if (plane.kind === "regional" && !props.global) throw new Error(`${this.node.id}: a regional plane needs the global plane's exports`);
     this.plane = plane;
-    const prefix = resourcePrefix(env.name, plane);
-    const name = clusterName(plane);
+    this.config = config;
+    this.prefix = resourcePrefix(this.env.name, plane);
     this.awsProvider("aws", config.region, undefined, { Plane: planeId(plane) });
 
-    // One rotating key for every CloudWatch log group of the plane (flow logs, EKS control plane).
-    const logKey = new EncryptionKey(this, "log-key", {
-      description: `${prefix} CloudWatch log groups`,
-      alias: `${prefix}-logs`,
-      accountId: env.accountId,
-      region: config.region,
+    const logKey = this.addLogKey();
+    this.network = this.addNetwork(logKey);
+    this.cluster = this.addCluster(logKey);
+    this.ingress = this.addIngress();
+    this.database = this.addDatabase();
+    this.addDatabaseOutputs();
+    if (props.global) this.addPrivateDns(props.global.privateZoneId);
+    else this.privateZone = this.addPrivateDns();
+    if (plane.kind === "global") this.bundleBucket = this.addBundleBucket();
+    this.workloadRole = this.addWorkloadRole();
+    if (props.global) this.addPeering(props.global);
+  }
+
+  /** The contract regional planes consume; only the global plane has one. */
+  get globalExports(): GlobalPlaneExports {
+    if (this.plane.kind !== "global" || !this.privateZone) throw new Error(`${this.node.id}: only the global plane exports GlobalPlaneExports`);
+    return {
+      region: this.config.region,
+      vpcId: this.network.vpcId,
+      cidr: this.network.cidr,
+      privateRouteTables: this.network.privateRouteTablesByAz(),
+      clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      privateZoneId: this.privateZone.zoneId,
+    };
+  }
+
+  /** The bundle bucket as grants see it: by name, so regional stacks never wait for the global one. */
+  private get bundleRef(): BundleBucketRef {
+    return { bucketName: this.env.bundleBucketName, region: this.env.global.region, accountId: this.env.accountId };
+  }
+
+  /** One rotating key for every CloudWatch log group of the plane (flow logs, EKS control plane). */
+  private addLogKey(): EncryptionKey {
+    return new EncryptionKey(this, "log-key", {
+      description: `${this.prefix} CloudWatch log groups`,
+      alias: `${this.prefix}-logs`,
+      accountId: this.env.accountId,
+      region: this.config.region,
       allowCloudWatchLogs: true,
     });
+  }
 
-    this.network = new Network(this, "network", {
-      namePrefix: prefix,
-      cidr: config.vpcCidr,
-      availabilityZones: config.availabilityZones,
-      region: config.region,
-      accountId: env.accountId,
-      natGateways: config.natGateways,
-      subnets: config.subnets,
-      flowLogRetentionDays: config.flowLogRetentionDays,
+  private addNetwork(logKey: EncryptionKey): Network {
+    return new Network(this, "network", {
+      namePrefix: this.prefix,
+      cidr: this.config.vpcCidr,
+      availabilityZones: this.config.availabilityZones,
+      region: this.config.region,
+      accountId: this.env.accountId,
+      natGateways: this.config.natGateways,
+      subnets: this.config.subnets,
+      flowLogRetentionDays: this.config.flowLogRetentionDays,
       logKey,
-      clusterNames: [name],
+      clusterNames: [clusterName(this.plane)],
     });
+  }
 
-    this.cluster = new Cluster(this, "cluster", {
-      name,
-      namePrefix: prefix,
-      kubernetesVersion: config.cluster.kubernetesVersion,
+  private addCluster(logKey: EncryptionKey): Cluster {
+    const { cluster } = this.config;
+    return new Cluster(this, "cluster", {
+      name: clusterName(this.plane),
+      namePrefix: this.prefix,
+      kubernetesVersion: cluster.kubernetesVersion,
       subnetIds: this.network.subnetIds("private"),
       availabilityZones: this.network.availabilityZones,
-      region: config.region,
-      accountId: env.accountId,
-      publicAccessCidrs: config.cluster.publicAccessCidrs,
-      adminPrincipalArns: config.cluster.adminRoleArns,
-      viewerPrincipalArns: config.cluster.viewerRoleArns,
-      nodeGroups: config.cluster.nodeGroups,
-      addons: config.cluster.addons,
-      logRetentionDays: config.cluster.logRetentionDays,
+      region: this.config.region,
+      accountId: this.env.accountId,
+      publicAccessCidrs: cluster.publicAccessCidrs,
+      adminPrincipalArns: cluster.adminRoleArns,
+      viewerPrincipalArns: cluster.viewerRoleArns,
+      nodeGroups: cluster.nodeGroups,
+      addons: cluster.addons,
+      logRetentionDays: cluster.logRetentionDays,
       logKey,
-      instanceTags: { ...env.tags, Plane: planeId(plane) },
+      instanceTags: { ...this.env.tags, Plane: planeId(this.plane) },
     });
+  }
 
-    this.ingress = new IngressAccess(this, "ingress", {
-      namePrefix: prefix,
-      clusterName: name,
+  /** The load balancer controller's identity and the public load balancer's group, admitted to the pods. */
+  private addIngress(): IngressAccess {
+    const ingress = new IngressAccess(this, "ingress", {
+      namePrefix: this.prefix,
+      clusterName: clusterName(this.plane),
       vpcId: this.network.vpcId,
-      vpcCidr: config.vpcCidr,
-      region: config.region,
-      accountId: env.accountId,
-      allowedCidrs: config.ingress.allowedCidrs,
-      targetPort: config.ingress.targetPort,
+      vpcCidr: this.config.vpcCidr,
+      region: this.config.region,
+      accountId: this.env.accountId,
+      allowedCidrs: this.config.ingress.allowedCidrs,
+      targetPort: this.config.ingress.targetPort,
     });
-    // Pods (ip targets) sit behind the cluster security group: admit the public load balancer only.
-    new VpcSecurityGroupIngressRule(this, "lb-to-pods", {
-      securityGroupId: this.cluster.clusterSecurityGroupId,
-      referencedSecurityGroupId: this.ingress.loadBalancerSecurityGroup.id,
-      description: `Public load balancer to pod targets on ${this.ingress.targetPort}`,
-      ipProtocol: "tcp",
-      fromPort: this.ingress.targetPort,
-      toPort: this.ingress.targetPort,
-    });
+    // Pods (ip targets) sit behind the cluster security group.
+    const rule = ingress.allowTo("to-pods", this.cluster.clusterSecurityGroupId);
+    moveFromLegacyPath(rule, ["lb-to-pods"]);
+    return ingress;
+  }
 
-    const db = config.database;
-    // The subnet group covers exactly the database AZs (the schema guarantees they are plane AZs).
-    const dbSubnetIds = this.network.availabilityZones
-      .map((az, i) => ({ az, id: this.network.subnets.database[i].id }))
-      .filter(({ az }) => db.availabilityZones.includes(az))
-      .map(({ id }) => id);
-    this.database = new Database(this, "database", {
-      identifier: databaseClusterIdentifier(env.name, plane),
-      databaseName: databaseName(plane),
-      engineVersion: db.engineVersion,
-      instanceClass: db.instanceClass,
-      storageType: db.storageType,
-      allocatedStorageGiB: db.allocatedStorageGiB,
-      iops: db.iops,
-      availabilityZones: db.availabilityZones,
+  private addDatabase(): Database {
+    const db = this.config.database;
+    return new Database(this, "database", {
+      ...db,
+      identifier: databaseClusterIdentifier(this.env.name, this.plane),
+      databaseName: databaseName(this.plane),
       vpcId: this.network.vpcId,
-      subnetIds: dbSubnetIds,
+      // The subnet group covers exactly the database AZs (the schema guarantees they are plane AZs).
+      subnetIds: this.network.subnetIds("database", db.availabilityZones),
       // Only the cluster security group (control plane, nodes and therefore pods) reaches 5432.
-      allowedSecurityGroupIds: [this.cluster.clusterSecurityGroupId],
-      accountId: env.accountId,
-      region: config.region,
-      backupRetentionDays: db.backupRetentionDays,
-      backupWindow: db.backupWindow,
-      maintenanceWindow: db.maintenanceWindow,
-      deletionProtection: db.deletionProtection,
-      performanceInsightsRetentionDays: db.performanceInsightsRetentionDays,
-      slowStatementThresholdMs: db.slowStatementThresholdMs,
-      monitoringIntervalSeconds: db.monitoringIntervalSeconds,
-      iamDatabaseAuthentication: db.iamDatabaseAuthentication,
-      logRetentionDays: db.logRetentionDays,
-      connectionSecretName: databaseConnectionSecretName(env.name, plane),
+      allowedSources: [{ name: "eks-cluster", securityGroupId: this.cluster.clusterSecurityGroupId, description: "PostgreSQL from allowed security group 1" }],
+      accountId: this.env.accountId,
+      region: this.config.region,
+      connectionSecretName: databaseConnectionSecretName(this.env.name, this.plane),
     });
-    // Read by operators (`cdktf output <stack>`) and the runbooks.
+  }
+
+  /** Read by operators (`cdktf output <stack>`) and the runbooks. */
+  private addDatabaseOutputs(): void {
     new TerraformOutput(this, "database_writer_endpoint", {
       value: this.database.writerEndpoint,
       description: "Writer endpoint of the plane's PostgreSQL Multi-AZ DB cluster",
@@ -179,67 +223,74 @@ export class PlaneStack extends EnvironmentStack {
       value: this.database.connectionSecretArn,
       description: "ARN of the secret holding the non-secret connection document",
     });
+  }
 
-    // Stable private names for the database endpoints, in the environment's private zone.
+  /**
+   * Stable private names for the database endpoints in the environment's private zone: the global plane
+   * creates the zone (returned), a regional plane associates its VPC with the global one's zone.
+   */
+  private addPrivateDns(globalZoneId?: string): PrivateZone | undefined {
+    let zone: PrivateZone | undefined;
     let zoneId: string;
-    if (plane.kind === "global") {
-      this.privateZone = new PrivateZone(this, "private-zone", { zoneName: privateZoneName(env.name), vpcId: this.network.vpcId, vpcRegion: config.region });
-      zoneId = this.privateZone.zoneId;
+    if (globalZoneId === undefined) {
+      zone = new PrivateZone(this, "private-zone", { zoneName: privateZoneName(this.env.name), vpcId: this.network.vpcId, vpcRegion: this.config.region });
+      zoneId = zone.zoneId;
     } else {
-      if (!props.global?.privateZone) throw new Error(`${this.node.id}: a regional plane needs the global plane's stack`);
-      zoneId = props.global.privateZone.zoneId;
-      associateVpc(this, "private-zone-association", zoneId, this.network.vpcId, config.region);
+      zoneId = globalZoneId;
+      associateVpc(this, "private-zone-association", zoneId, this.network.vpcId, this.config.region);
     }
-    const dns = databaseDnsNames(env.name, plane);
+    const dns = databaseDnsNames(this.env.name, this.plane);
     cname(this, "database-writer-dns", zoneId, dns.writer, this.database.writerEndpoint);
     cname(this, "database-reader-dns", zoneId, dns.reader, this.database.readerEndpoint);
+    return zone;
+  }
 
-    // The bundle bucket lives with the global plane; regional workload roles are granted by name, so
-    // the global stack never waits for regional ones.
-    const bundle = { bucketName: env.bundleBucketName, region: env.global.region, accountId: env.accountId };
-    if (plane.kind === "global") {
-      this.bundleBucket = new BundleBucket(this, "bundle-bucket", {
-        ...bundle,
-        writerRoleArns: [workloadRoleArn(env.accountId, env.name, GLOBAL_PLANE)],
-        readerRoleArns: env.regions.map((r) => workloadRoleArn(env.accountId, env.name, regionalPlane(r.key))),
-        breakGlassRoleArn: env.breakGlassRoleArn,
-      });
-    }
-    this.workloadRole = new PodIdentityRole(this, "workload-role", {
-      roleName: workloadRoleName(env.name, plane),
-      description: `Control-plane services of ${name} (${WORKLOAD_NAMESPACE}/${WORKLOAD_SERVICE_ACCOUNT})`,
+  /** The bundle bucket (global plane): the global workload writes, regional workloads read (granted by name). */
+  private addBundleBucket(): BundleBucket {
+    return new BundleBucket(this, "bundle-bucket", {
+      ...this.bundleRef,
+      writerRoleArns: [workloadRoleArn(this.env.accountId, this.env.name, GLOBAL_PLANE)],
+      readerRoleArns: this.env.regions.map((r) => workloadRoleArn(this.env.accountId, this.env.name, regionalPlane(r.key))),
+      breakGlassRoleArn: this.env.breakGlassRoleArn,
+    });
+  }
+
+  private addWorkloadRole(): PodIdentityRole {
+    return new PodIdentityRole(this, "workload-role", {
+      roleName: workloadRoleName(this.env.name, this.plane),
+      description: `Control-plane services of ${clusterName(this.plane)} (${WORKLOAD_NAMESPACE}/${WORKLOAD_SERVICE_ACCOUNT})`,
       clusterName: this.cluster.cluster.name,
       namespace: WORKLOAD_NAMESPACE,
       serviceAccount: WORKLOAD_SERVICE_ACCOUNT,
       statements: [
-        ...bundleBucketStatements(bundle, plane.kind === "global" ? "read-write" : "read"),
+        ...bundleBucketStatements(this.bundleRef, this.plane.kind === "global" ? "read-write" : "read"),
         ...this.database.readStatements(),
       ],
     });
+  }
 
-    if (props.global) {
-      const global = props.global;
-      const globalProvider = this.awsProvider("aws-global", env.global.region, "global", { Plane: planeId(plane) });
-      new PlanePeering(this, "peering-global", {
-        namePrefix: prefix,
-        accountId: env.accountId,
-        requester: {
-          name: planeId(plane),
-          vpcId: this.network.vpcId,
-          cidr: this.network.cidr,
-          routeTableIds: this.network.privateRouteTables.map((t) => t.id),
-          securityGroupId: this.cluster.clusterSecurityGroupId,
-        },
-        accepter: {
-          name: "global",
-          region: env.global.region,
-          vpcId: global.network.vpcId,
-          cidr: global.network.cidr,
-          routeTableIds: global.network.privateRouteTables.map((t) => t.id),
-          securityGroupId: global.cluster.clusterSecurityGroupId,
-        },
-        accepterProvider: globalProvider,
-      });
-    }
+  /** VPC peering with the global plane: routes both ways, DNS across, 443 between the clusters. */
+  private addPeering(global: GlobalPlaneExports): void {
+    const globalProvider = this.awsProvider("aws-global", global.region, "global", { Plane: planeId(this.plane) });
+    new PlanePeering(this, "peering-global", {
+      namePrefix: this.prefix,
+      accountId: this.env.accountId,
+      requester: {
+        name: planeId(this.plane),
+        vpcId: this.network.vpcId,
+        cidr: this.network.cidr,
+        routeTables: this.network.privateRouteTablesByAz(),
+        securityGroupId: this.cluster.clusterSecurityGroupId,
+      },
+      accepter: {
+        name: "global",
+        region: global.region,
+        vpcId: global.vpcId,
+        cidr: global.cidr,
+        routeTables: global.privateRouteTables,
+        securityGroupId: global.clusterSecurityGroupId,
+      },
+      accepterProvider: globalProvider,
+    });
   }
 }

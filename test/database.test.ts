@@ -299,7 +299,7 @@ describe("Database construct", () => {
   }
 
   it("allows 5432 from each given security group and from allowFrom, never from a CIDR", () => {
-    const tf = synthWith({ allowedSecurityGroupIds: ["sg-0aaaaaaaaaaaaaaaa", "sg-0bbbbbbbbbbbbbbbb"] }, (db) =>
+    const tf = synthWith({ allowedSources: [{ name: "a", securityGroupId: "sg-0aaaaaaaaaaaaaaaa" }, { name: "b", securityGroupId: "sg-0bbbbbbbbbbbbbbbb" }] }, (db) =>
       db.allowFrom("eks", "sg-0cccccccccccccccc", "PostgreSQL from the EKS cluster security group"),
     );
     const sgName = resourcesOf(tf, "aws_security_group")[0][0];

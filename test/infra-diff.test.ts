@@ -101,6 +101,26 @@ describe("diff engine on JSON trees", () => {
     expect(formatDiff({ stacks: [s] })).toContain("the address changed; Terraform destroys and re-creates it unless a `moved` block is added");
   });
 
+  it("treats a move the new side declares (`moved` block) as a rename: references follow it, no replacement risk", () => {
+    const before = planeDoc();
+    const after = planeDoc();
+    const res = after.resource as Record<string, Record<string, Record<string, unknown>>>;
+    res.aws_vpc = { network_vpc_KEYED: { ...res.aws_vpc.network_vpc_1, ...meta("prod-global/network/vpc-keyed"), tags: { Name: "new" } } };
+    res.aws_eks_node_group.cluster_system_3 = { ...res.aws_eks_node_group.cluster_system_3, vpc_ref: "${aws_vpc.network_vpc_KEYED.id}" };
+    (before.resource as any).aws_eks_node_group.cluster_system_3.vpc_ref = "${aws_vpc.network_vpc_1.id}";
+    (after as Record<string, unknown>).moved = [{ from: "aws_vpc.network_vpc_1", to: "aws_vpc.network_vpc_KEYED" }];
+    const s = diffStack("prod-global", before, after);
+    expect(s.added).toEqual([]);
+    expect(s.removed).toEqual([]);
+    expect(s.changed).toEqual([]);
+    expect(s.moved).toHaveLength(1);
+    expect(s.moved[0]).toMatchObject({ declared: true, from: { address: "aws_vpc.network_vpc_1" }, to: { address: "aws_vpc.network_vpc_KEYED" } });
+    expect(s.moved[0].changes?.map((c) => c.path)).toEqual(["tags"]);
+    const text = formatDiff({ stacks: [s] });
+    expect(text).toContain("(moved block)");
+    expect(text).not.toContain("REPLACEMENT RISK");
+  });
+
   it("compares JSON documents inside strings (policies) by content", () => {
     const policy = (actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
     expect(diffValues({ policy: policy(["s3:GetObject"]) }, { policy: policy(["s3:GetObject", "s3:PutObject"]) })).toEqual([

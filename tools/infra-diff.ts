@@ -46,12 +46,16 @@ export interface BlockChange extends BlockRef {
   readonly changes: readonly AttributeChange[];
 }
 
-/** A block whose address changed while its content stayed the same. */
+/** A block whose address changed: same content, or declared by a `moved` block of the new side. */
 export interface BlockMove {
   /** Old address. */
   readonly from: BlockRef;
   /** New address. */
   readonly to: BlockRef;
+  /** True when the new side declares the move (`moved { from, to }`): Terraform renames it in state. */
+  readonly declared?: boolean;
+  /** Content changes that come with a declared move (applied in place after the rename, unless flagged). */
+  readonly changes?: readonly AttributeChange[];
 }
 
 /** What changed in one stack. */
@@ -136,7 +140,7 @@ export function diffValues(before: unknown, after: unknown, path = ""): { path: 
 export function blocksOf(doc: TfDocument): Map<string, { ref: BlockRef; body: unknown }> {
   const blocks = new Map<string, { ref: BlockRef; body: unknown }>();
   for (const section of Object.keys(doc).sort()) {
-    if (section === "//") continue;
+    if (section === "//" || section === "moved") continue;
     const value = doc[section] as unknown;
     if (section === "resource" || section === "data") {
       for (const [type, byName] of Object.entries((value ?? {}) as Record<string, Record<string, Record<string, unknown>>>)) {
@@ -167,7 +171,9 @@ export function blocksOf(doc: TfDocument): Map<string, { ref: BlockRef; body: un
 /** Compares two stacks' documents (either may be missing). */
 export function diffStack(stack: string, before: TfDocument | undefined, after: TfDocument | undefined): StackDiff {
   const resources = { before: before ? resourceCount(before) : 0, after: after ? resourceCount(after) : 0 };
-  const old = before ? blocksOf(before) : new Map<string, { ref: BlockRef; body: unknown }>();
+  // References to a block the new side moves (`${from.attr}`) read as references to its new address.
+  const renames = declaredMoves(after);
+  const old = before ? renameReferences(blocksOf(before), renames) : new Map<string, { ref: BlockRef; body: unknown }>();
   const now = after ? blocksOf(after) : new Map<string, { ref: BlockRef; body: unknown }>();
   const addresses = [...new Set([...old.keys(), ...now.keys()])].sort();
   let added: BlockRef[] = [];
@@ -188,8 +194,21 @@ export function diffStack(stack: string, before: TfDocument | undefined, after: 
       changed.push({ ...n.ref, changes });
     }
   }
-  // Same type, same content, new address: a rename of the construct id or a move in the tree.
   const moved: BlockMove[] = [];
+  // Moves the new side declares: Terraform renames the resource in state, then applies any change.
+  for (const { from, to } of declaredMoves(after)) {
+    const r = removed.find((x) => x.address === from);
+    const a = added.find((x) => x.address === to);
+    if (!r || !a) continue;
+    const changes = diffValues(old.get(from)!.body, now.get(to)!.body).map((c) => {
+      const risk = a.type ? replacementRisk(a.type, c.path) : undefined;
+      return risk ? { ...c, replacement: risk } : c;
+    });
+    moved.push({ from: r, to: a, declared: true, changes });
+    removed = removed.filter((x) => x !== r);
+    added = added.filter((x) => x !== a);
+  }
+  // Same type, same content, new address: a rename of the construct id or a move in the tree.
   if (before && after) {
     for (const r of [...removed]) {
       const body = JSON.stringify(old.get(r.address)!.body);
@@ -203,6 +222,24 @@ export function diffStack(stack: string, before: TfDocument | undefined, after: 
   }
   const status = !before ? "added" : !after ? "removed" : added.length + removed.length + changed.length + moved.length > 0 ? "changed" : "unchanged";
   return { stack, status, added, removed, changed, moved, resources };
+}
+
+/** Rewrites `${<from>.` to `${<to>.` in every block body (the references Terraform follows through a move). */
+function renameReferences(blocks: Map<string, { ref: BlockRef; body: unknown }>, renames: readonly { from: string; to: string }[]): Map<string, { ref: BlockRef; body: unknown }> {
+  if (renames.length === 0) return blocks;
+  const rewrite = (value: unknown): unknown => {
+    if (typeof value === "string") return renames.reduce((text, { from, to }) => text.split(`\${${from}.`).join(`\${${to}.`), value);
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
+    return value;
+  };
+  return new Map([...blocks].map(([address, { ref, body }]) => [address, { ref, body: rewrite(body) }]));
+}
+
+/** The `moved { from, to }` blocks a document declares. */
+function declaredMoves(doc: TfDocument | undefined): { from: string; to: string }[] {
+  const moved = (doc as Record<string, unknown> | undefined)?.moved;
+  return Array.isArray(moved) ? moved.filter((m): m is { from: string; to: string } => typeof m?.from === "string" && typeof m?.to === "string") : [];
 }
 
 /** Compares two synthesized trees, every stack of either side. */
@@ -232,7 +269,9 @@ export function diffTotals(diff: InfraDiff): { added: number; removed: number; c
     removed += s.removed.length;
     changed += s.changed.length;
     moved += s.moved.length;
-    replacements += s.changed.filter((c) => c.changes.some((a) => a.replacement)).length + s.moved.filter((m) => m.from.type).length;
+    replacements +=
+      s.changed.filter((c) => c.changes.some((a) => a.replacement)).length +
+      s.moved.filter((m) => (m.declared ? (m.changes ?? []).some((a) => a.replacement) : m.from.type)).length;
   }
   return { added, removed, changed, moved, replacements, stacksChanged };
 }
@@ -265,21 +304,21 @@ export function formatDiff(diff: InfraDiff, heading?: string): string {
     out.push(`== ${s.stack}: ${parts.join(", ")} (resources ${s.resources.before} -> ${s.resources.after})`);
     for (const b of s.added) out.push(`  + ${label(b)}`);
     for (const b of s.removed) out.push(`  - ${label(b)}`);
-    for (const c of s.changed) {
-      out.push(`  ~ ${label(c)}`);
-      for (const a of c.changes) {
+    const changeLines = (type: string | undefined, changes: readonly AttributeChange[]) =>
+      changes.map((a) => {
         const risk =
           a.replacement === "known"
-            ? `   !! REPLACEMENT RISK: changing ${a.path.replace(/::.*$/, "")} forces a new ${c.type}`
+            ? `   !! REPLACEMENT RISK: changing ${a.path.replace(/::.*$/, "")} forces a new ${type}`
             : a.replacement === "likely"
               ? `   !! REPLACEMENT RISK (likely): ${a.path} is an identity attribute`
               : "";
-        out.push(`      ${a.path}: ${show(a.before)} -> ${show(a.after)}${risk}`);
-      }
-    }
+        return `      ${a.path}: ${show(a.before)} -> ${show(a.after)}${risk}`;
+      });
+    for (const c of s.changed) out.push(`  ~ ${label(c)}`, ...changeLines(c.type, c.changes));
     for (const m of s.moved) {
-      out.push(`  > ${m.from.address} -> ${m.to.address}${m.to.constructPath ? `  (${m.to.constructPath})` : ""}`);
-      if (m.from.type) out.push("      !! REPLACEMENT RISK: the address changed; Terraform destroys and re-creates it unless a `moved` block is added");
+      out.push(`  > ${m.from.address} -> ${m.to.address}${m.declared ? " (moved block)" : ""}${m.to.constructPath ? `  (${m.to.constructPath})` : ""}`);
+      if (m.declared) out.push(...changeLines(m.to.type, m.changes ?? []));
+      else if (m.from.type) out.push("      !! REPLACEMENT RISK: the address changed; Terraform destroys and re-creates it unless a `moved` block is added");
     }
     out.push("");
   }

@@ -20,6 +20,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Construct } from "constructs";
+import { assertUniqueKeys, moveFromIndexedId, principalKey } from "../../src/lib/ids";
 import { policyDocument, serviceTrustPolicy } from "../../src/lib/iam";
 import { EncryptionKey } from "../kms-key";
 
@@ -200,8 +201,8 @@ export class Cluster extends Construct {
     });
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
-    this.addAccessEntries(props.adminPrincipalArns ?? [], "admin", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
-    this.addAccessEntries(props.viewerPrincipalArns ?? [], "viewer", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
+    this.addAccessEntries(props.adminPrincipalArns ?? [], props.accountId, "admin", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+    this.addAccessEntries(props.viewerPrincipalArns ?? [], props.accountId, "viewer", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
 
     this.nodeRole = new IamRole(this, "node-role", {
       name: `${prefix}-eks-node`,
@@ -315,15 +316,20 @@ export class Cluster extends Construct {
     });
   }
 
-  private addAccessEntries(principals: readonly string[], kind: string, policyArn: string): void {
+  private addAccessEntries(principals: readonly string[], accountId: string, kind: string, policyArn: string): void {
+    const keys = principals.map((arn) => principalKey(arn, accountId));
+    assertUniqueKeys(`Cluster ${this.name}: ${kind} principals`, keys);
     principals.forEach((principalArn, i) => {
-      const entry = new EksAccessEntry(this, `${kind}-entry-${i}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
-      new EksAccessPolicyAssociation(this, `${kind}-policy-${i}`, {
+      // Keyed by the principal, so removing one never shifts (and replaces) the others' entries.
+      const entry = new EksAccessEntry(this, `${kind}-entry-${keys[i]}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
+      const association = new EksAccessPolicyAssociation(this, `${kind}-policy-${keys[i]}`, {
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,
         policyArn,
         accessScope: { type: "cluster" },
       });
+      moveFromIndexedId(entry, `${kind}-entry-${i}`);
+      moveFromIndexedId(association, `${kind}-policy-${i}`);
     });
   }
 }

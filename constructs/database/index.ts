@@ -39,6 +39,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { assertUniqueKeys, moveFromIndexedId } from "../../src/lib/ids";
 import { policyDocument, type Statement } from "../../src/lib/iam";
 import { EncryptionKey } from "../kms-key";
 
@@ -73,8 +74,8 @@ export interface DatabaseProps {
   readonly vpcId: string;
   /** Isolated database subnets (one per AZ, covering `availabilityZones`). */
   readonly subnetIds: readonly string[];
-  /** Security groups allowed to connect on 5432 (more can be added with {@link Database.allowFrom}). Defaults to none. */
-  readonly allowedSecurityGroupIds?: readonly string[];
+  /** Security groups allowed to connect on 5432, each under a stable name (more with {@link Database.allowFrom}). Defaults to none. */
+  readonly allowedSources?: readonly DatabaseSource[];
   /** Account that owns the key and the log group (key policy, monitoring role trust condition). */
   readonly accountId: string;
   /** Region of the cluster (key policy for CloudWatch Logs). */
@@ -103,6 +104,16 @@ export interface DatabaseProps {
   readonly connectionSecretName: string;
   /** Days a deleted connection secret can be restored (7-30). Defaults to 30. */
   readonly secretRecoveryWindowDays?: number;
+}
+
+/** A security group allowed to reach the database, named for stable addresses and descriptions. */
+export interface DatabaseSource {
+  /** Short stable name, e.g. `eks-cluster` (keys the rule; never a position). */
+  readonly name: string;
+  /** The security group id (usually a reference). */
+  readonly securityGroupId: string;
+  /** Rule description. Defaults to `PostgreSQL from <name>`. */
+  readonly description?: string;
 }
 
 /** The non-secret connection document stored in the connection secret (values are Terraform references). */
@@ -200,9 +211,12 @@ export class Database extends Construct {
       tags: { Name: name },
     });
     this.securityGroupId = this.securityGroup.id;
-    (props.allowedSecurityGroupIds ?? []).forEach((sg, i) =>
-      this.allowFrom(`ingress-${i}`, sg, `PostgreSQL from allowed security group ${i + 1}`),
-    );
+    const sources = props.allowedSources ?? [];
+    assertUniqueKeys(`Database ${name}: allowedSources`, sources.map((s) => s.name));
+    sources.forEach((source, i) => {
+      const rule = this.allowFrom(`ingress-from-${source.name}`, source.securityGroupId, source.description ?? `PostgreSQL from ${source.name}`);
+      moveFromIndexedId(rule, `ingress-${i}`);
+    });
 
     const subnetGroup = new DbSubnetGroup(this, "subnets", {
       name,

@@ -9,6 +9,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { assertUniqueKeys, cidrKey, moveFromIndexedId } from "../../src/lib/ids";
 import { loadBalancerSecurityGroupTags } from "../../src/policy/conventions";
 import { PodIdentityRole } from "../pod-identity";
 import { loadBalancerControllerStatements } from "./controller-policy";
@@ -66,8 +67,11 @@ export class IngressAccess extends Construct {
       // pack (and people) that 443 from the internet is intended here.
       tags: { Name: this.loadBalancerSecurityGroupName, ...loadBalancerSecurityGroupTags() },
     });
-    (props.allowedCidrs ?? ["0.0.0.0/0"]).forEach((cidr, i) => {
-      new VpcSecurityGroupIngressRule(this, `https-in-${i}`, {
+    const allowedCidrs = props.allowedCidrs ?? ["0.0.0.0/0"];
+    assertUniqueKeys(`IngressAccess ${props.namePrefix}: allowedCidrs`, allowedCidrs.map(cidrKey));
+    allowedCidrs.forEach((cidr, i) => {
+      // Keyed by the CIDR, so removing one never shifts (and replaces) the others' rules.
+      const rule = new VpcSecurityGroupIngressRule(this, `https-in-${cidrKey(cidr)}`, {
         securityGroupId: this.loadBalancerSecurityGroup.id,
         description: `HTTPS from ${cidr} to the public load balancer`,
         ipProtocol: "tcp",
@@ -75,6 +79,7 @@ export class IngressAccess extends Construct {
         toPort: 443,
         ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
       });
+      moveFromIndexedId(rule, `https-in-${i}`);
     });
     this.targetPort = props.targetPort ?? 8080;
     new VpcSecurityGroupEgressRule(this, "to-targets", {
@@ -84,6 +89,21 @@ export class IngressAccess extends Construct {
       fromPort: this.targetPort,
       toPort: this.targetPort,
       cidrIpv4: props.vpcCidr,
+    });
+  }
+
+  /**
+   * Lets the public load balancer reach `securityGroupId` (the pods' security group, for ip targets) on
+   * the target port and nothing else. `id` names the rule within this construct.
+   */
+  allowTo(id: string, securityGroupId: string, description = `Public load balancer to pod targets on ${this.targetPort}`): VpcSecurityGroupIngressRule {
+    return new VpcSecurityGroupIngressRule(this, id, {
+      securityGroupId,
+      referencedSecurityGroupId: this.loadBalancerSecurityGroup.id,
+      description,
+      ipProtocol: "tcp",
+      fromPort: this.targetPort,
+      toPort: this.targetPort,
     });
   }
 }

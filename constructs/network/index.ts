@@ -233,9 +233,16 @@ export class Network extends Construct {
     });
   }
 
-  /** Subnet ids of a tier, in AZ order. */
-  subnetIds(tier: SubnetTier): string[] {
-    return this.subnets[tier].map((s) => s.id);
+  /** Subnet ids of a tier, in AZ order; only those in `azs` (which must be this VPC's) when given. */
+  subnetIds(tier: SubnetTier, azs?: readonly string[]): string[] {
+    const unknown = (azs ?? []).filter((az) => !this.availabilityZones.includes(az));
+    if (unknown.length > 0) throw new Error(`Network: ${unknown.join(", ")} is not an availability zone of this VPC (${this.availabilityZones.join(", ")})`);
+    return this.subnets[tier].filter((_, i) => !azs || azs.includes(this.availabilityZones[i])).map((s) => s.id);
+  }
+
+  /** The private route tables with their availability zones (for routes added by other constructs). */
+  privateRouteTablesByAz(): { az: string; id: string }[] {
+    return this.privateRouteTables.map((table, i) => ({ az: this.availabilityZones[i], id: table.id }));
   }
 }
 

@@ -12,6 +12,7 @@ import { VpcPeeringConnectionAccepterA } from "@cdktf/provider-aws/lib/vpc-peeri
 import { VpcPeeringConnectionOptions } from "@cdktf/provider-aws/lib/vpc-peering-connection-options";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { moveFromIndexedId } from "../../src/lib/ids";
 
 /** One side of the peering. */
 export interface PeeringSide {
@@ -21,8 +22,8 @@ export interface PeeringSide {
   readonly vpcId: string;
   /** VPC CIDR (literal). */
   readonly cidr: string;
-  /** Route tables that get a route to the other side (the private ones). */
-  readonly routeTableIds: readonly string[];
+  /** Route tables that get a route to the other side (the private ones), keyed by their availability zone. */
+  readonly routeTables: readonly { readonly az: string; readonly id: string }[];
   /** Security group that admits the other side on 443 (the cluster security group). */
   readonly securityGroupId: string;
 }
@@ -78,16 +79,19 @@ export class PlanePeering extends Construct {
       accepter: { allowRemoteVpcDnsResolution: true },
     });
 
-    requester.routeTableIds.forEach((routeTableId, i) => {
-      new Route(this, `to-${accepter.name}-${i}`, { routeTableId, destinationCidrBlock: accepter.cidr, vpcPeeringConnectionId: accepted.id });
+    // Routes are keyed by availability zone, so a plane losing an AZ never shifts the other routes.
+    requester.routeTables.forEach(({ az, id: routeTableId }, i) => {
+      const route = new Route(this, `to-${accepter.name}-${az}`, { routeTableId, destinationCidrBlock: accepter.cidr, vpcPeeringConnectionId: accepted.id });
+      moveFromIndexedId(route, `to-${accepter.name}-${i}`);
     });
-    accepter.routeTableIds.forEach((routeTableId, i) => {
-      new Route(this, `to-${requester.name}-${i}`, {
+    accepter.routeTables.forEach(({ az, id: routeTableId }, i) => {
+      const route = new Route(this, `to-${requester.name}-${az}`, {
         provider: accepterProvider,
         routeTableId,
         destinationCidrBlock: requester.cidr,
         vpcPeeringConnectionId: accepted.id,
       });
+      moveFromIndexedId(route, `to-${requester.name}-${i}`);
     });
 
     new VpcSecurityGroupIngressRule(this, `from-${accepter.name}`, {

@@ -39,7 +39,7 @@ export function addEnvironment(app: App, env: EnvironmentConfig): EnvironmentSta
   const regional = new Map<string, PlaneStack>();
   for (const { ref, config } of regionalPlanes) {
     if (ref.kind !== "regional") continue;
-    const stack = new PlaneStack(app, { env, plane: ref, config, global });
+    const stack = new PlaneStack(app, { env, plane: ref, config, global: global.globalExports });
     stack.addDependency(global);
     regional.set(ref.key, stack);
   }

@@ -1,0 +1,154 @@
+/**
+ * Resources built from a list are keyed by content: removing the FIRST element of any such list in a
+ * copy of an environment removes that element's resources and changes no other resource (checked with
+ * the offline infra diff). The legacy position-keyed addresses are migrated with `moved` blocks.
+ */
+import { Testing, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { describe, expect, it } from "vitest";
+import { Database, type DatabaseProps } from "../constructs/database";
+import { ENVIRONMENTS } from "../environments";
+import type { EnvironmentInput } from "../src/config/schema";
+import { loadEnvironment } from "../src/config/load";
+import { cidrKey, principalKey } from "../src/lib/ids";
+import type { TfDocument } from "../src/app/synth-output";
+import { listRemovalProblems } from "../tools/list-removal";
+import type { StackTree } from "../tools/infra-diff";
+import { synthesize, stack } from "./helpers/synth";
+
+const PROD = ENVIRONMENTS.prod.data;
+const admins = ["arn:aws:iam::333333333333:role/PlatformAdmin", "arn:aws:iam::333333333333:role/SreOnCall", "arn:aws:iam::444444444444:role/PlatformAdmin"];
+const viewers = ["arn:aws:iam::333333333333:role/PlatformReadOnly", "arn:aws:iam::333333333333:role/team/Auditor"];
+const cidrs = ["198.51.100.0/24", "203.0.113.0/24", "0.0.0.0/0"];
+
+/** prod with longer lists on the global plane; `drop` removes the first element of one of them. */
+function prodWith(drop?: "admins" | "viewers" | "cidrs"): EnvironmentInput {
+  const env = structuredClone(PROD) as any;
+  env.global.cluster.adminRoleArns = drop === "admins" ? admins.slice(1) : admins;
+  env.global.cluster.viewerRoleArns = drop === "viewers" ? viewers.slice(1) : viewers;
+  env.global.ingress.allowedCidrs = drop === "cidrs" ? cidrs.slice(1) : cidrs;
+  return env;
+}
+
+function synthTree(input: EnvironmentInput): StackTree {
+  const s = synthesize([loadEnvironment(input, "environments/prod.ts (copy)")]);
+  return new Map([...s.stacks].map(([name, doc]) => [name, doc as TfDocument]));
+}
+
+const before = synthTree(prodWith());
+
+describe("removing the first element of a list changes no other resource", () => {
+  it.each([
+    ["admins", "cluster.adminRoleArns", (path: string) => path.includes(`/admin-entry-${principalKey(admins[0], "333333333333")}`) || path.includes(`/admin-policy-${principalKey(admins[0], "333333333333")}`), 2],
+    ["viewers", "cluster.viewerRoleArns", (path: string) => path.includes(`/viewer-entry-${principalKey(viewers[0], "333333333333")}`) || path.includes(`/viewer-policy-${principalKey(viewers[0], "333333333333")}`), 2],
+    ["cidrs", "ingress.allowedCidrs", (path: string) => path.endsWith(`/https-in-${cidrKey(cidrs[0])}`), 1],
+  ] as const)("%s (global.%s)", (drop, _field, own, expectedRemovals) => {
+    const after = synthTree(prodWith(drop));
+    const removedOwn: string[] = [];
+    const problems = listRemovalProblems(before, after, (address, path) => {
+      const mine = path !== undefined && own(path);
+      if (mine) removedOwn.push(address);
+      return mine;
+    });
+    expect(problems).toEqual([]);
+    expect(removedOwn).toHaveLength(expectedRemovals);
+  });
+
+  it("keys principals by name (account-qualified when foreign) and CIDRs by their text", () => {
+    expect(admins.map((a) => principalKey(a, "333333333333"))).toEqual(["PlatformAdmin", "SreOnCall", "444444444444-PlatformAdmin"]);
+    expect(principalKey("arn:aws:iam::333333333333:role/team/Auditor", "333333333333")).toBe("Auditor");
+    expect(cidrs.map(cidrKey)).toEqual(["198-51-100-0-24", "203-0-113-0-24", "0-0-0-0-0"]);
+    expect(cidrKey("::/0")).toBe("ipv6-0");
+  });
+
+  it("rejects a list naming the same principal twice", () => {
+    const env = prodWith() as any;
+    env.global.cluster.adminRoleArns = [admins[0], admins[0]];
+    expect(() => synthesize([loadEnvironment(env, "prod copy")])).toThrow(/share the key "PlatformAdmin"/);
+  });
+
+  it("database sources are keyed by name: dropping the first leaves the second's rule alone", () => {
+    const synthDb = (names: string[]): StackTree => {
+      const app = Testing.app();
+      const stackScope = new TerraformStack(app, "db");
+      const vpc = new Vpc(stackScope, "vpc", { cidrBlock: "10.0.0.0/16" });
+      const props: DatabaseProps = {
+        identifier: "cdn-test-global-postgres",
+        databaseName: "cdn_global",
+        engineVersion: "16.11",
+        instanceClass: "db.m6gd.large",
+        allocatedStorageGiB: 100,
+        iops: 1000,
+        availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+        vpcId: vpc.id,
+        subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+        accountId: "111111111111",
+        region: "us-east-1",
+        connectionSecretName: "x/postgres/connection",
+        allowedSources: names.map((name) => ({ name, securityGroupId: `sg-${name}` })),
+      };
+      new Database(stackScope, "database", props);
+      return new Map([["db", JSON.parse(Testing.synth(stackScope))]]);
+    };
+    const removed: string[] = [];
+    expect(listRemovalProblems(synthDb(["eks", "bastion"]), synthDb(["bastion"]), (a) => (a.includes("_ingress-from-eks_") ? (removed.push(a), true) : false))).toEqual([]);
+    expect(removed).toHaveLength(1);
+  });
+});
+
+describe("the guard itself", () => {
+  /** The old, position-keyed pattern: one resource per element, named by index. */
+  class IndexKeyed extends Construct {
+    constructor(scope: Construct, id: string, cidrs: readonly string[]) {
+      super(scope, id);
+      cidrs.forEach((cidr, i) => new Vpc(this, `vpc-${i}`, { cidrBlock: cidr }));
+    }
+  }
+  const synthIndexed = (list: string[]): StackTree => {
+    const app = Testing.app();
+    const s = new TerraformStack(app, "fixture");
+    new IndexKeyed(s, "lists", list);
+    return new Map([["fixture", JSON.parse(Testing.synth(s))]]);
+  };
+
+  it("fires on position-keyed resources: dropping the first element changes every later one", () => {
+    const problems = listRemovalProblems(synthIndexed(["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16"]), synthIndexed(["10.1.0.0/16", "10.2.0.0/16"]), (a) => a.includes("_vpc-0_"));
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.join("\n")).toMatch(/changed \(cidr_block\)/);
+  });
+});
+
+describe("migration from the position-keyed addresses", () => {
+  const synth = synthesize([loadEnvironment(PROD, "environments/prod.ts")]);
+  const moved = (name: string): { from: string; to: string }[] => (stack(synth, name) as any).moved ?? [];
+
+  it("moves the recorded legacy addresses of prod-global to the content-keyed ones", () => {
+    const byFrom = new Map(moved("prod-global").map((m) => [m.from, m.to]));
+    // Addresses recorded from the previous snapshots (test/__snapshots__ before the change).
+    expect(byFrom.get("aws_eks_access_entry.cluster_admin-entry-0_BD162779")).toMatch(/^aws_eks_access_entry\.cluster_admin-entry-PlatformAdmin_/);
+    expect(byFrom.get("aws_eks_access_entry.cluster_viewer-entry-0_6F98FA40")).toMatch(/^aws_eks_access_entry\.cluster_viewer-entry-PlatformReadOnly_/);
+    expect(byFrom.get("aws_eks_access_policy_association.cluster_admin-policy-0_85BA70B4")).toMatch(/admin-policy-PlatformAdmin_/);
+    expect(byFrom.get("aws_vpc_security_group_ingress_rule.ingress_https-in-0_543D308C")).toMatch(/ingress_https-in-0-0-0-0-0_/);
+    expect(byFrom.get("aws_vpc_security_group_ingress_rule.database_ingress-0_79215132")).toMatch(/database_ingress-from-eks-cluster_/);
+    expect(byFrom.get("aws_vpc_security_group_ingress_rule.lb-to-pods")).toMatch(/ingress_to-pods_/);
+  });
+
+  it("moves the regional plane's peering routes from positions to availability zones", () => {
+    const byFrom = new Map(moved("prod-regional-uswest").map((m) => [m.from, m.to]));
+    expect(byFrom.get("aws_route.peering-global_to-global-0_0265A795")).toMatch(/to-global-us-west-2a_/);
+    expect(byFrom.get("aws_route.peering-global_to-regional-uswest-2_37316773")).toMatch(/to-regional-uswest-us-east-1c_/);
+  });
+
+  it("every move targets a resource the stack declares", () => {
+    for (const name of ["prod-global", "prod-regional-uswest"]) {
+      const tf = stack(synth, name);
+      const list = moved(name);
+      expect(list.length).toBeGreaterThan(0);
+      for (const { to } of list) {
+        const [type, logical] = to.split(".");
+        expect(tf.resource?.[type]?.[logical], `${name}: ${to}`).toBeDefined();
+      }
+    }
+  });
+});
