@@ -54,6 +54,9 @@ export function bundleBucketStatements(bucket: BundleBucketRef, access: BundleAc
   return statements;
 }
 
+/** Defaults of {@link BundleBucketProps}. */
+export const BUNDLE_BUCKET_DEFAULTS = { noncurrentVersionExpirationDays: 90 } as const;
+
 /** Props of {@link BundleBucket}. */
 export interface BundleBucketProps extends BundleBucketRef {
   /** Role ARNs that may read bundles (they may not write). */
@@ -62,7 +65,7 @@ export interface BundleBucketProps extends BundleBucketRef {
   readonly writerRoleArns: readonly string[];
   /** A break-glass administrator role that keeps full object access. */
   readonly breakGlassRoleArn: string;
-  /** Days noncurrent versions are kept. Defaults to 90. */
+  /** Days noncurrent versions are kept (the platform asks for 90). @default 90 */
   readonly noncurrentVersionExpirationDays?: number;
 }
 
@@ -91,7 +94,7 @@ export class BundleBucket extends Construct {
     this.bucket = new SecureBucket(this, "bucket", {
       bucketName: props.bucketName,
       kmsKeyArn: this.key.arn,
-      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? BUNDLE_BUCKET_DEFAULTS.noncurrentVersionExpirationDays,
       accessLogBucket: { bucket: logs.name },
       policyStatements: [
         {

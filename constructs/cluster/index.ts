@@ -30,21 +30,34 @@ export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "contro
 /** Trust policy for roles assumed by pods through EKS Pod Identity. */
 export const POD_IDENTITY_TRUST = serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
 
+/** Defaults of {@link NodeGroupProps}; the config schema fills omitted fields from the same object. */
+export const NODE_GROUP_DEFAULTS = {
+  capacityType: "ON_DEMAND",
+  minSize: 3,
+  maxSize: 5,
+  diskSizeGiB: 50,
+} as const;
+
+/** Defaults of {@link ClusterProps}; the config schema fills omitted fields from the same object. */
+export const CLUSTER_DEFAULTS = {
+  logRetentionDays: 365,
+} as const;
+
 /** One managed node group. */
 export interface NodeGroupProps {
   /** Name suffix, unique within the cluster. */
   readonly name: string;
   /** EC2 instance types (x86_64), in order of preference. */
   readonly instanceTypes: readonly string[];
-  /** ON_DEMAND or SPOT. Defaults to ON_DEMAND. */
+  /** ON_DEMAND or SPOT. @default "ON_DEMAND" */
   readonly capacityType?: "ON_DEMAND" | "SPOT";
-  /** Minimum nodes. Defaults to 3. */
+  /** Minimum nodes. @default 3 */
   readonly minSize?: number;
-  /** Maximum nodes. Defaults to 5. */
+  /** Maximum nodes. @default 5 */
   readonly maxSize?: number;
-  /** Desired nodes at creation; later owned by the autoscaler. Defaults to minSize. */
+  /** Desired nodes at creation; later owned by the autoscaler. @default minSize */
   readonly desiredSize?: number;
-  /** Root volume size in GiB. Defaults to 50. */
+  /** Root volume size in GiB. @default 50 */
   readonly diskSizeGiB?: number;
 }
 
@@ -88,7 +101,7 @@ export interface ClusterProps {
   readonly nodeGroups: readonly NodeGroupProps[];
   /** Pinned add-on versions. */
   readonly addons: AddonVersions;
-  /** Retention of the control-plane log group in days. Defaults to 365. */
+  /** Retention of the control-plane log group in days. @default 365 */
   readonly logRetentionDays?: number;
   /** Key for the control-plane log group (must allow CloudWatch Logs); one is created when omitted. */
   readonly logKey?: EncryptionKey;
@@ -157,7 +170,7 @@ export class Cluster extends Construct {
     // EKS writes to this fixed name; creating it first lets us own retention and encryption.
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/eks/${props.name}/cluster`,
-      retentionInDays: props.logRetentionDays ?? 365,
+      retentionInDays: props.logRetentionDays ?? CLUSTER_DEFAULTS.logRetentionDays,
       kmsKeyId: logKey.arn,
     });
 
@@ -237,7 +250,7 @@ export class Cluster extends Construct {
           {
             deviceName: "/dev/xvda",
             ebs: {
-              volumeSize: group.diskSizeGiB ?? 50,
+              volumeSize: group.diskSizeGiB ?? NODE_GROUP_DEFAULTS.diskSizeGiB,
               volumeType: "gp3",
               encrypted: "true",
               kmsKeyId: this.key.arn,
@@ -252,16 +265,16 @@ export class Cluster extends Construct {
         })),
         tags: { Name: `${prefix}-${group.name}` },
       });
-      const minSize = group.minSize ?? 3;
+      const minSize = group.minSize ?? NODE_GROUP_DEFAULTS.minSize;
       return new EksNodeGroup(this, `ng-${group.name}`, {
         clusterName: this.cluster.name,
         nodeGroupName: `${props.name}-${group.name}`,
         nodeRoleArn: this.nodeRole.arn,
         subnetIds: [...props.subnetIds],
         amiType: "AL2023_x86_64_STANDARD",
-        capacityType: group.capacityType ?? "ON_DEMAND",
+        capacityType: group.capacityType ?? NODE_GROUP_DEFAULTS.capacityType,
         instanceTypes: [...group.instanceTypes],
-        scalingConfig: { minSize, maxSize: group.maxSize ?? 5, desiredSize: group.desiredSize ?? minSize },
+        scalingConfig: { minSize, maxSize: group.maxSize ?? NODE_GROUP_DEFAULTS.maxSize, desiredSize: group.desiredSize ?? minSize },
         updateConfig: { maxUnavailable: 1 },
         launchTemplate: { id: template.id, version: template.latestVersion.toString() },
         labels: { "cdn.platform/node-group": group.name },

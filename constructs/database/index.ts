@@ -52,6 +52,23 @@ export const POSTGRES_PORT = 5432;
 /** Longest identifier RDS accepts for a Multi-AZ DB cluster. */
 const MAX_IDENTIFIER_LENGTH = 52;
 
+/** Defaults of {@link DatabaseProps}; the config schema fills omitted fields from the same object. */
+export const DATABASE_DEFAULTS = {
+  storageType: "io1",
+  allocatedStorageGiB: 100,
+  masterUsername: "cdn_admin",
+  backupRetentionDays: 30,
+  backupWindow: "03:00-04:00",
+  maintenanceWindow: "sun:05:00-sun:06:00",
+  deletionProtection: true,
+  performanceInsightsRetentionDays: 7,
+  slowStatementThresholdMs: 1000,
+  monitoringIntervalSeconds: 60,
+  iamDatabaseAuthentication: true,
+  logRetentionDays: 365,
+  secretRecoveryWindowDays: 30,
+} as const;
+
 /** Props of {@link Database}. */
 export interface DatabaseProps {
   /** Cluster identifier (also names the key alias, security group, subnet and parameter groups); at most 52 characters. */
@@ -62,7 +79,7 @@ export interface DatabaseProps {
   readonly engineVersion: string;
   /** Instance class of the writer and both readable standbys (a class Multi-AZ DB clusters support). */
   readonly instanceClass: string;
-  /** Storage type of each instance. Defaults to io1. */
+  /** Storage type of each instance. @default "io1" */
   readonly storageType?: "io1" | "io2" | "gp3";
   /** Allocated storage in GiB per instance. */
   readonly allocatedStorageGiB: number;
@@ -74,35 +91,35 @@ export interface DatabaseProps {
   readonly vpcId: string;
   /** Isolated database subnets (one per AZ, covering `availabilityZones`). */
   readonly subnetIds: readonly string[];
-  /** Security groups allowed to connect on 5432, each under a stable name (more with {@link Database.allowFrom}). Defaults to none. */
+  /** Security groups allowed to connect on 5432, each under a stable name (more with {@link Database.allowFrom}). @default [] */
   readonly allowedSources?: readonly DatabaseSource[];
   /** Account that owns the key and the log group (key policy, monitoring role trust condition). */
   readonly accountId: string;
   /** Region of the cluster (key policy for CloudWatch Logs). */
   readonly region: string;
-  /** Master user name. Defaults to `cdn_admin`. */
+  /** Master user name. @default "cdn_admin" */
   readonly masterUsername?: string;
-  /** Days automated backups are kept (7-35). Defaults to 30. */
+  /** Days automated backups are kept (7-35). @default 30 */
   readonly backupRetentionDays?: number;
-  /** Daily backup window (UTC), `hh24:mi-hh24:mi`. Defaults to 03:00-04:00. */
+  /** Daily backup window (UTC), `hh24:mi-hh24:mi`. @default "03:00-04:00" */
   readonly backupWindow?: string;
-  /** Weekly maintenance window (UTC), `ddd:hh24:mi-ddd:hh24:mi`. Defaults to sun:05:00-sun:06:00. */
+  /** Weekly maintenance window (UTC), `ddd:hh24:mi-ddd:hh24:mi`. @default "sun:05:00-sun:06:00" */
   readonly maintenanceWindow?: string;
-  /** Whether deletion protection is on. Defaults to true. */
+  /** Whether deletion protection is on. @default true */
   readonly deletionProtection?: boolean;
-  /** Days Performance Insights keeps data (7, 31 * months, or 731). Defaults to 7. */
+  /** Days Performance Insights keeps data (7, 31 * months, or 731). @default 7 */
   readonly performanceInsightsRetentionDays?: number;
-  /** `log_min_duration_statement` in milliseconds. Defaults to 1000. */
+  /** `log_min_duration_statement` in milliseconds. @default 1000 */
   readonly slowStatementThresholdMs?: number;
-  /** Enhanced monitoring interval in seconds (1, 5, 10, 15, 30 or 60). Defaults to 60. */
+  /** Enhanced monitoring interval in seconds (1, 5, 10, 15, 30 or 60). @default 60 */
   readonly monitoringIntervalSeconds?: number;
-  /** Whether IAM database authentication is enabled besides passwords. Defaults to true (workloads can connect with short-lived IAM tokens). */
+  /** Whether IAM database authentication is enabled besides passwords (workloads connect with short-lived IAM tokens). @default true */
   readonly iamDatabaseAuthentication?: boolean;
-  /** Retention of the PostgreSQL log group in days. Defaults to 365. */
+  /** Retention of the PostgreSQL log group in days. @default 365 */
   readonly logRetentionDays?: number;
   /** Name of the secret holding the connection document. */
   readonly connectionSecretName: string;
-  /** Days a deleted connection secret can be restored (7-30). Defaults to 30. */
+  /** Days a deleted connection secret can be restored (7-30). @default 30 */
   readonly secretRecoveryWindowDays?: number;
 }
 
@@ -112,7 +129,7 @@ export interface DatabaseSource {
   readonly name: string;
   /** The security group id (usually a reference). */
   readonly securityGroupId: string;
-  /** Rule description. Defaults to `PostgreSQL from <name>`. */
+  /** Rule description. @default `PostgreSQL from <name>` */
   readonly description?: string;
 }
 
@@ -190,7 +207,7 @@ export class Database extends Construct {
     }
     this.port = POSTGRES_PORT;
     this.databaseName = props.databaseName;
-    this.masterUsername = props.masterUsername ?? "cdn_admin";
+    this.masterUsername = props.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
 
     this.key = new EncryptionKey(this, "key", {
       description: `${name}: PostgreSQL storage, master secret, Performance Insights, logs, connection secret`,
@@ -233,7 +250,7 @@ export class Database extends Construct {
       parameter: [
         { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
         { name: "ssl_min_protocol_version", value: "TLSv1.2", applyMethod: "immediate" },
-        { name: "log_min_duration_statement", value: String(props.slowStatementThresholdMs ?? 1000), applyMethod: "immediate" },
+        { name: "log_min_duration_statement", value: String(props.slowStatementThresholdMs ?? DATABASE_DEFAULTS.slowStatementThresholdMs), applyMethod: "immediate" },
       ],
       tags: { Name: `${name}-${family}` },
       // A major upgrade changes the family, hence the name: create the new group before dropping the old.
@@ -244,7 +261,7 @@ export class Database extends Construct {
     // creating an unencrypted, never-expiring one itself.
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/aws/rds/cluster/${name}/postgresql`,
-      retentionInDays: props.logRetentionDays ?? 365,
+      retentionInDays: props.logRetentionDays ?? DATABASE_DEFAULTS.logRetentionDays,
       kmsKeyId: this.key.arn,
     });
 
@@ -269,7 +286,7 @@ export class Database extends Construct {
       engine: "postgres",
       engineVersion: props.engineVersion,
       dbClusterInstanceClass: props.instanceClass,
-      storageType: props.storageType ?? "io1",
+      storageType: props.storageType ?? DATABASE_DEFAULTS.storageType,
       allocatedStorage: props.allocatedStorageGiB,
       iops: props.iops,
       availabilityZones: [...props.availabilityZones],
@@ -281,23 +298,23 @@ export class Database extends Construct {
       masterUsername: this.masterUsername,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: this.key.arn,
-      iamDatabaseAuthenticationEnabled: props.iamDatabaseAuthentication ?? true,
+      iamDatabaseAuthenticationEnabled: props.iamDatabaseAuthentication ?? DATABASE_DEFAULTS.iamDatabaseAuthentication,
       storageEncrypted: true,
       kmsKeyId: this.key.arn,
       dbClusterParameterGroupName: this.parameterGroup.name,
-      backupRetentionPeriod: props.backupRetentionDays ?? 30,
-      preferredBackupWindow: props.backupWindow ?? "03:00-04:00",
-      preferredMaintenanceWindow: props.maintenanceWindow ?? "sun:05:00-sun:06:00",
+      backupRetentionPeriod: props.backupRetentionDays ?? DATABASE_DEFAULTS.backupRetentionDays,
+      preferredBackupWindow: props.backupWindow ?? DATABASE_DEFAULTS.backupWindow,
+      preferredMaintenanceWindow: props.maintenanceWindow ?? DATABASE_DEFAULTS.maintenanceWindow,
       copyTagsToSnapshot: true,
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${name}-final`,
-      deletionProtection: props.deletionProtection ?? true,
+      deletionProtection: props.deletionProtection ?? DATABASE_DEFAULTS.deletionProtection,
       allowMajorVersionUpgrade: false,
       enabledCloudwatchLogsExports: ["postgresql"],
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: this.key.arn,
-      performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays ?? 7,
-      monitoringInterval: props.monitoringIntervalSeconds ?? 60,
+      performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays ?? DATABASE_DEFAULTS.performanceInsightsRetentionDays,
+      monitoringInterval: props.monitoringIntervalSeconds ?? DATABASE_DEFAULTS.monitoringIntervalSeconds,
       monitoringRoleArn: this.monitoringRole.arn,
       tags: { Name: name },
       dependsOn: [this.logGroup, monitoringPolicy],
@@ -310,7 +327,7 @@ export class Database extends Construct {
       name: props.connectionSecretName,
       description: `How to reach PostgreSQL ${name} (no password: see masterUserSecretArn)`,
       kmsKeyId: this.key.arn,
-      recoveryWindowInDays: props.secretRecoveryWindowDays ?? 30,
+      recoveryWindowInDays: props.secretRecoveryWindowDays ?? DATABASE_DEFAULTS.secretRecoveryWindowDays,
       tags: { Name: props.connectionSecretName },
     });
     this.connectionSecretArn = this.connectionSecret.arn;

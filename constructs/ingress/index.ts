@@ -17,6 +17,12 @@ import { loadBalancerControllerStatements } from "./controller-policy";
 /** Namespace and service account of the AWS Load Balancer Controller. */
 export const LOAD_BALANCER_CONTROLLER_SUBJECT = { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" } as const;
 
+/** Defaults of {@link IngressAccessProps}; the config schema fills omitted fields from the same object. */
+export const INGRESS_DEFAULTS = {
+  allowedCidrs: ["0.0.0.0/0"] as readonly string[],
+  targetPort: 8080,
+} as const;
+
 /** Props of {@link IngressAccess}. */
 export interface IngressAccessProps {
   /** Prefix of resource names, e.g. `cdn-prod-global`. */
@@ -31,9 +37,9 @@ export interface IngressAccessProps {
   readonly region: string;
   /** Account of the plane. */
   readonly accountId: string;
-  /** Source CIDRs allowed to reach 443. Defaults to the whole IPv4 internet. */
+  /** Source CIDRs allowed to reach 443. @default ["0.0.0.0/0"] (the whole IPv4 internet) */
   readonly allowedCidrs?: readonly string[];
-  /** The one port pods behind the load balancer listen on (ip targets). Defaults to 8080. */
+  /** The one port pods behind the load balancer listen on (ip targets). @default 8080 */
   readonly targetPort?: number;
 }
 
@@ -67,7 +73,7 @@ export class IngressAccess extends Construct {
       // pack (and people) that 443 from the internet is intended here.
       tags: { Name: this.loadBalancerSecurityGroupName, ...loadBalancerSecurityGroupTags() },
     });
-    const allowedCidrs = props.allowedCidrs ?? ["0.0.0.0/0"];
+    const allowedCidrs = props.allowedCidrs ?? INGRESS_DEFAULTS.allowedCidrs;
     assertUniqueKeys(`IngressAccess ${props.namePrefix}: allowedCidrs`, allowedCidrs.map(cidrKey));
     allowedCidrs.forEach((cidr, i) => {
       // Keyed by the CIDR, so removing one never shifts (and replaces) the others' rules.
@@ -81,7 +87,7 @@ export class IngressAccess extends Construct {
       });
       moveFromIndexedId(rule, `https-in-${i}`);
     });
-    this.targetPort = props.targetPort ?? 8080;
+    this.targetPort = props.targetPort ?? INGRESS_DEFAULTS.targetPort;
     new VpcSecurityGroupEgressRule(this, "to-targets", {
       securityGroupId: this.loadBalancerSecurityGroup.id,
       description: `Load balancer to its targets (pod IPs, port ${this.targetPort}) inside the VPC`,

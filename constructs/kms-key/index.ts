@@ -7,6 +7,9 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { policyDocument, type Statement } from "../../src/lib/iam";
 
+/** Defaults of {@link EncryptionKeyProps}. */
+export const ENCRYPTION_KEY_DEFAULTS = { deletionWindowInDays: 30 } as const;
+
 /** Props of {@link EncryptionKey}. */
 export interface EncryptionKeyProps {
   /** What the key protects, shown in the console. */
@@ -21,7 +24,7 @@ export interface EncryptionKeyProps {
   readonly allowCloudWatchLogs?: boolean;
   /** Extra key policy statements (service principals with conditions). */
   readonly additionalStatements?: readonly Statement[];
-  /** Days a scheduled deletion waits (7-30). Defaults to 30. */
+  /** Days a scheduled deletion waits (7-30). @default 30 */
   readonly deletionWindowInDays?: number;
 }
 
@@ -63,7 +66,7 @@ export class EncryptionKey extends Construct {
     this.key = new KmsKey(this, "key", {
       description: props.description,
       enableKeyRotation: true,
-      deletionWindowInDays: props.deletionWindowInDays ?? 30,
+      deletionWindowInDays: props.deletionWindowInDays ?? ENCRYPTION_KEY_DEFAULTS.deletionWindowInDays,
       policy: policyDocument(statements),
       tags: { Name: props.alias },
     });

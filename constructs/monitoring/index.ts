@@ -15,6 +15,14 @@ import type { ITerraformDependable } from "cdktf";
 /** Where the chart comes from. */
 export const KUBE_PROMETHEUS_STACK_REPOSITORY = "https://prometheus-community.github.io/helm-charts";
 
+/** Defaults of {@link MonitoringProps}; the config schema fills omitted fields from the same object. */
+export const MONITORING_DEFAULTS = {
+  retentionDays: 15,
+  prometheusStorageGiB: 50,
+  alertmanagerStorageGiB: 10,
+  grafanaStorageGiB: 10,
+} as const;
+
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
   /** Pinned kube-prometheus-stack chart version. */
@@ -29,13 +37,13 @@ export interface MonitoringProps {
   readonly environment: string;
   /** Storage class for the persistent volumes. */
   readonly storageClassName: string;
-  /** Days Prometheus keeps samples. Defaults to 15. */
+  /** Days Prometheus keeps samples. @default 15 */
   readonly retentionDays?: number;
-  /** Prometheus volume size in GiB. Defaults to 50. */
+  /** Prometheus volume size in GiB. @default 50 */
   readonly prometheusStorageGiB?: number;
-  /** Alertmanager volume size in GiB. Defaults to 10. */
+  /** Alertmanager volume size in GiB. @default 10 */
   readonly alertmanagerStorageGiB?: number;
-  /** Grafana volume size in GiB. Defaults to 10. */
+  /** Grafana volume size in GiB. @default 10 */
   readonly grafanaStorageGiB?: number;
   /** Resources the release must wait for (e.g. the storage class). */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -78,19 +86,19 @@ export class Monitoring extends Construct {
       nodeExporter: { enabled: true },
       alertmanager: {
         enabled: true,
-        alertmanagerSpec: { storage: { volumeClaimTemplate: volume(props.alertmanagerStorageGiB ?? 10) } },
+        alertmanagerSpec: { storage: { volumeClaimTemplate: volume(props.alertmanagerStorageGiB ?? MONITORING_DEFAULTS.alertmanagerStorageGiB) } },
       },
       grafana: {
         enabled: true,
         admin: { existingSecret: this.grafanaSecretName, userKey: "admin-user", passwordKey: "admin-password" },
-        persistence: { enabled: true, storageClassName: props.storageClassName, size: `${props.grafanaStorageGiB ?? 10}Gi` },
+        persistence: { enabled: true, storageClassName: props.storageClassName, size: `${props.grafanaStorageGiB ?? MONITORING_DEFAULTS.grafanaStorageGiB}Gi` },
         defaultDashboardsTimezone: "utc",
       },
       prometheus: {
         prometheusSpec: {
-          retention: `${props.retentionDays ?? 15}d`,
+          retention: `${props.retentionDays ?? MONITORING_DEFAULTS.retentionDays}d`,
           externalLabels: { cluster: props.clusterName, region: props.region, environment: props.environment },
-          storageSpec: { volumeClaimTemplate: volume(props.prometheusStorageGiB ?? 50) },
+          storageSpec: { volumeClaimTemplate: volume(props.prometheusStorageGiB ?? MONITORING_DEFAULTS.prometheusStorageGiB) },
           // Pick up ServiceMonitors/PodMonitors/rules from every release and namespace, not only this one.
           serviceMonitorSelectorNilUsesHelmValues: false,
           podMonitorSelectorNilUsesHelmValues: false,

@@ -28,13 +28,22 @@ import { EncryptionKey } from "../kms-key";
 /** The three subnet tiers. */
 export type SubnetTier = "public" | "private" | "database";
 
+/** Defaults of {@link NetworkProps} and {@link SubnetLayout}; the config schema fills omitted fields from the same object. */
+export const NETWORK_DEFAULTS = {
+  publicPrefix: 24,
+  privatePrefix: 19,
+  databasePrefix: 24,
+  natGateways: "per-az",
+  flowLogRetentionDays: 365,
+} as const;
+
 /** Subnet sizing: a prefix length per tier, or explicit CIDRs (one per AZ, in AZ order). */
 export interface SubnetLayout {
-  /** Prefix length of each public subnet. Defaults to 24. */
+  /** Prefix length of each public subnet. @default 24 */
   readonly publicPrefix?: number;
-  /** Prefix length of each private subnet. Defaults to 19 (room for VPC CNI pod IPs). */
+  /** Prefix length of each private subnet. Room for VPC CNI pod IPs. @default 19 */
   readonly privatePrefix?: number;
-  /** Prefix length of each isolated database subnet. Defaults to 24. */
+  /** Prefix length of each isolated database subnet. @default 24 */
   readonly databasePrefix?: number;
   /** Explicit CIDRs per tier; when set, prefixes are ignored. */
   readonly explicit?: Readonly<Record<SubnetTier, readonly string[]>>;
@@ -54,9 +63,9 @@ export interface NetworkProps {
   readonly accountId: string;
   /** NAT gateways: one per AZ (default, resilient) or a single one (cheaper). */
   readonly natGateways?: "per-az" | "single";
-  /** Subnet sizes or explicit CIDRs. Defaults to /24 public, /19 private, /24 database. */
+  /** Subnet sizes or explicit CIDRs. @default /24 public, /19 private, /24 database */
   readonly subnets?: SubnetLayout;
-  /** Retention of the flow log group in days. Defaults to 365. */
+  /** Retention of the flow log group in days. @default 365 */
   readonly flowLogRetentionDays?: number;
   /** Key for the flow log group; a dedicated rotating key is created when omitted. */
   readonly logKey?: EncryptionKey;
@@ -150,7 +159,7 @@ export class Network extends Construct {
       new RouteTableAssociation(this, `public-rta-${azs[i]}`, { subnetId: subnet.id, routeTableId: this.publicRouteTable.id }),
     );
 
-    const natAzs = (props.natGateways ?? "per-az") === "per-az" ? azs : azs.slice(0, 1);
+    const natAzs = (props.natGateways ?? NETWORK_DEFAULTS.natGateways) === "per-az" ? azs : azs.slice(0, 1);
     this.natGateways = natAzs.map((az, i) => {
       const eip = new Eip(this, `nat-eip-${az}`, { domain: "vpc", tags: { Name: `${name}-nat-${az}` } });
       return new NatGateway(this, `nat-${az}`, {
@@ -197,7 +206,7 @@ export class Network extends Construct {
       });
     this.flowLogGroup = new CloudwatchLogGroup(this, "flow-log-group", {
       name: `/aws/vpc/${name}/flow-logs`,
-      retentionInDays: props.flowLogRetentionDays ?? 365,
+      retentionInDays: props.flowLogRetentionDays ?? NETWORK_DEFAULTS.flowLogRetentionDays,
       kmsKeyId: logKey.arn,
     });
     const flowLogRole = new IamRole(this, "flow-log-role", {
@@ -253,9 +262,9 @@ export function computeSubnetCidrs(vpcCidr: string, azCount: number, layout: Sub
   }
   const tiers: SubnetTier[] = ["public", "private", "database"];
   const prefixes: Record<SubnetTier, number> = {
-    public: layout.publicPrefix ?? 24,
-    private: layout.privatePrefix ?? 19,
-    database: layout.databasePrefix ?? 24,
+    public: layout.publicPrefix ?? NETWORK_DEFAULTS.publicPrefix,
+    private: layout.privatePrefix ?? NETWORK_DEFAULTS.privatePrefix,
+    database: layout.databasePrefix ?? NETWORK_DEFAULTS.databasePrefix,
   };
   const requests = tiers.flatMap((tier) => Array.from({ length: azCount }, () => prefixes[tier]));
   const blocks = allocateSubnets(vpcCidr, requests);

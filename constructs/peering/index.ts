@@ -28,6 +28,9 @@ export interface PeeringSide {
   readonly securityGroupId: string;
 }
 
+/** Defaults of {@link PlanePeeringProps}. */
+export const PEERING_DEFAULTS = { port: 443 } as const;
+
 /** Props of {@link PlanePeering}. */
 export interface PlanePeeringProps {
   /** Name prefix for tags, e.g. `cdn-prod-regional-uswest`. */
@@ -40,7 +43,7 @@ export interface PlanePeeringProps {
   readonly accepter: PeeringSide & { readonly region: string };
   /** Provider for the accepter's region. */
   readonly accepterProvider: AwsProvider;
-  /** Port the planes reach each other on. Defaults to 443. */
+  /** Port the planes reach each other on. @default 443 */
   readonly port?: number;
 }
 
@@ -52,7 +55,7 @@ export class PlanePeering extends Construct {
   constructor(scope: Construct, id: string, props: PlanePeeringProps) {
     super(scope, id);
     const { requester, accepter, accepterProvider } = props;
-    const port = props.port ?? 443;
+    const port = props.port ?? PEERING_DEFAULTS.port;
     const name = `${props.namePrefix}-to-${accepter.name}`;
     this.connection = new VpcPeeringConnection(this, "connection", {
       vpcId: requester.vpcId,

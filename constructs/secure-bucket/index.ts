@@ -16,21 +16,33 @@ import { Construct } from "constructs";
 import { policyDocument, type Statement } from "../../src/lib/iam";
 import { suppress } from "../../src/policy/suppress";
 
+/** Defaults of {@link SecureBucketProps}. */
+export const SECURE_BUCKET_DEFAULTS = {
+  noncurrentVersionExpirationDays: 90,
+  abortIncompleteMultipartUploadDays: 7,
+  forceDestroy: false,
+} as const;
+
+/** Defaults of {@link AccessLogBucketProps}. */
+export const ACCESS_LOG_BUCKET_DEFAULTS = {
+  noncurrentVersionExpirationDays: 30,
+} as const;
+
 /** Props of {@link SecureBucket}. */
 export interface SecureBucketProps {
   /** Globally unique bucket name. */
   readonly bucketName: string;
   /** KMS key ARN for default encryption; omit only where AWS requires SSE-S3 (log targets). */
   readonly kmsKeyArn?: string;
-  /** Days after which noncurrent object versions expire. Defaults to 90. */
+  /** Days after which noncurrent object versions expire. @default 90 */
   readonly noncurrentVersionExpirationDays?: number;
-  /** Days after which incomplete multipart uploads are aborted. Defaults to 7. */
+  /** Days after which incomplete multipart uploads are aborted. @default 7 */
   readonly abortIncompleteMultipartUploadDays?: number;
   /** Bucket that receives server access logs (with a prefix of this bucket's name). */
   readonly accessLogBucket?: { readonly bucket: string };
   /** Statements added to the bucket policy after the TLS-only deny. */
   readonly policyStatements?: readonly Statement[];
-  /** Allow `terraform destroy` to delete a non-empty bucket. Defaults to false. */
+  /** Allow `terraform destroy` to delete a non-empty bucket. @default false */
   readonly forceDestroy?: boolean;
 }
 
@@ -47,7 +59,7 @@ export class SecureBucket extends Construct {
     super(scope, id);
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucketName,
-      forceDestroy: props.forceDestroy ?? false,
+      forceDestroy: props.forceDestroy ?? SECURE_BUCKET_DEFAULTS.forceDestroy,
       tags: { Name: props.bucketName },
     });
     this.name = this.bucket.bucket;
@@ -83,13 +95,13 @@ export class SecureBucket extends Construct {
           id: "expire-noncurrent-versions",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 90 }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? SECURE_BUCKET_DEFAULTS.noncurrentVersionExpirationDays }],
         },
         {
           id: "abort-incomplete-multipart-uploads",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartUploadDays ?? 7 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartUploadDays ?? SECURE_BUCKET_DEFAULTS.abortIncompleteMultipartUploadDays }],
         },
       ],
     });
@@ -127,7 +139,7 @@ export interface AccessLogBucketProps {
   readonly sourceBucketName: string;
   /** Account of both buckets (only its S3 log delivery may write). */
   readonly accountId: string;
-  /** Days noncurrent log versions are kept. Defaults to 30. */
+  /** Days noncurrent log versions are kept. @default 30 */
   readonly noncurrentVersionExpirationDays?: number;
 }
 
@@ -140,7 +152,7 @@ export class AccessLogBucket extends SecureBucket {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id, {
       bucketName: props.bucketName,
-      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 30,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? ACCESS_LOG_BUCKET_DEFAULTS.noncurrentVersionExpirationDays,
       policyStatements: [
         {
           sid: "S3ServerAccessLogDelivery",

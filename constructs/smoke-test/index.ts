@@ -11,6 +11,9 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { type ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 
+/** Defaults of {@link SmokeTestAppProps}. */
+export const SMOKE_TEST_DEFAULTS = { port: 8080, image: "nginxinc/nginx-unprivileged:1.27-alpine" } as const;
+
 /** Props of {@link SmokeTestApp}. */
 export interface SmokeTestAppProps {
   /** Namespace to create for the app. */
@@ -19,9 +22,9 @@ export interface SmokeTestAppProps {
   readonly certificateArn: string;
   /** Name tag of the public load balancer security group (443 from the internet only). */
   readonly loadBalancerSecurityGroup: string;
-  /** Port the container listens on (the plane's ingress target port). Defaults to 8080. */
+  /** Port the container listens on (the plane's ingress target port). @default 8080 */
   readonly port?: number;
-  /** Container image, pinned; must listen on `port`. Defaults to nginxinc/nginx-unprivileged:1.27-alpine (8080). */
+  /** Container image, pinned; must listen on `port`. @default "nginxinc/nginx-unprivileged:1.27-alpine" (listens on 8080) */
   readonly image?: string;
   /** Resources to wait for (the load balancer controller). */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -52,9 +55,9 @@ export class SmokeTestApp extends Construct {
             container: [
               {
                 name: "nginx",
-                image: props.image ?? "nginxinc/nginx-unprivileged:1.27-alpine",
+                image: props.image ?? SMOKE_TEST_DEFAULTS.image,
                 imagePullPolicy: "Always",
-                port: [{ containerPort: props.port ?? 8080, name: "http" }],
+                port: [{ containerPort: props.port ?? SMOKE_TEST_DEFAULTS.port, name: "http" }],
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                 resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
                 readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 5 },

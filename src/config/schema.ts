@@ -6,6 +6,11 @@
  * allowed; `load.ts` adds the environment file, the field path and the bad value.
  */
 import { z } from "zod";
+import { CLUSTER_DEFAULTS, NODE_GROUP_DEFAULTS } from "../../constructs/cluster";
+import { DATABASE_DEFAULTS } from "../../constructs/database";
+import { INGRESS_DEFAULTS } from "../../constructs/ingress";
+import { MONITORING_DEFAULTS } from "../../constructs/monitoring";
+import { NETWORK_DEFAULTS } from "../../constructs/network";
 import { MANDATORY_TAG_KEYS } from "../policy/checks";
 import { allocateSubnets, cidrContains, firstOverlap, parseCidr } from "../lib/cidr";
 
@@ -87,11 +92,11 @@ const explicitSubnets = z.object({
 const subnetLayout = z
   .object({
     /** Prefix length of each public subnet (load balancers and NAT gateways). */
-    publicPrefix: z.number().int().min(16).max(28).default(24),
+    publicPrefix: z.number().int().min(16).max(28).default(NETWORK_DEFAULTS.publicPrefix),
     /** Prefix length of each private subnet (nodes and, with the VPC CNI, every pod). */
-    privatePrefix: z.number().int().min(16).max(28).default(19),
+    privatePrefix: z.number().int().min(16).max(28).default(NETWORK_DEFAULTS.privatePrefix),
     /** Prefix length of each isolated database subnet. */
-    databasePrefix: z.number().int().min(16).max(28).default(24),
+    databasePrefix: z.number().int().min(16).max(28).default(NETWORK_DEFAULTS.databasePrefix),
     /** Explicit CIDRs instead of computed ones; must lie inside the VPC and must not overlap. */
     explicit: explicitSubnets.optional(),
   })
@@ -105,15 +110,15 @@ const nodeGroup = z
     /** EC2 instance types, in order of preference. */
     instanceTypes: z.array(z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/, "must be an EC2 instance type like m6i.large")).min(1, "must list at least one instance type"),
     /** ON_DEMAND or SPOT capacity. */
-    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default(NODE_GROUP_DEFAULTS.capacityType),
     /** Minimum number of nodes. */
-    minSize: z.number().int().min(1, "must be at least 1").default(3),
+    minSize: z.number().int().min(1, "must be at least 1").default(NODE_GROUP_DEFAULTS.minSize),
     /** Maximum number of nodes. */
-    maxSize: z.number().int().max(100, "must be at most 100").default(5),
+    maxSize: z.number().int().max(100, "must be at most 100").default(NODE_GROUP_DEFAULTS.maxSize),
     /** Desired number of nodes at creation (the autoscaler owns it afterwards). */
     desiredSize: z.number().int().optional(),
     /** Root volume size in GiB (encrypted gp3). */
-    diskSizeGiB: z.number().int().min(20, "must be at least 20 GiB").max(16384).default(50),
+    diskSizeGiB: z.number().int().min(20, "must be at least 20 GiB").max(16384).default(NODE_GROUP_DEFAULTS.diskSizeGiB),
   })
   .strict()
   .superRefine((group, ctx) => {
@@ -153,7 +158,7 @@ const cluster = z
       })
       .strict(),
     /** Retention of the control-plane log group. */
-    logRetentionDays: retentionDays.default(365),
+    logRetentionDays: retentionDays.default(CLUSTER_DEFAULTS.logRetentionDays),
   })
   .strict();
 
@@ -170,46 +175,46 @@ const database = z
       message: "must be an instance class that RDS Multi-AZ DB clusters support (db.m5d, db.m6gd, db.m6id, db.r5d, db.r6gd, db.r6id or db.c6gd; large to 16xlarge)",
     }),
     /** Storage type of the cluster volume (Multi-AZ DB clusters support io1, io2 and gp3). */
-    storageType: z.enum(["io1", "io2", "gp3"]).default("io1"),
+    storageType: z.enum(["io1", "io2", "gp3"]).default(DATABASE_DEFAULTS.storageType),
     /** Allocated storage in GiB. */
-    allocatedStorageGiB: z.number().int().min(20, "must be at least 20 GiB").max(65536).default(100),
+    allocatedStorageGiB: z.number().int().min(20, "must be at least 20 GiB").max(65536).default(DATABASE_DEFAULTS.allocatedStorageGiB),
     /** Provisioned IOPS; a Multi-AZ DB cluster always needs it, 0.5 to 50 per GiB of storage. */
     iops: z.number().int().min(1000, "must be at least 1000").max(256000, "must be at most 256000"),
     /** The three distinct availability zones of the writer and two readable standbys. */
     availabilityZones: z.array(z.string()),
     /** Days automated backups are kept (7 minimum; 30 is the platform standard). */
-    backupRetentionDays: z.number().int().min(7, "must be at least 7 days").max(35, "must be at most 35 days (the RDS maximum)").default(30),
+    backupRetentionDays: z.number().int().min(7, "must be at least 7 days").max(35, "must be at most 35 days (the RDS maximum)").default(DATABASE_DEFAULTS.backupRetentionDays),
     /** Daily backup window (UTC), hh24:mi-hh24:mi. */
-    backupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC window like 03:00-04:00").default("03:00-04:00"),
+    backupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC window like 03:00-04:00").default(DATABASE_DEFAULTS.backupWindow),
     /** Weekly maintenance window (UTC), ddd:hh24:mi-ddd:hh24:mi. */
-    maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC window like sun:05:00-sun:06:00").default("sun:05:00-sun:06:00"),
+    maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC window like sun:05:00-sun:06:00").default(DATABASE_DEFAULTS.maintenanceWindow),
     /** Whether deletion protection is on (forced on in staging and prod). */
-    deletionProtection: z.boolean().default(true),
+    deletionProtection: z.boolean().default(DATABASE_DEFAULTS.deletionProtection),
     /** Days Performance Insights keeps its data: 7 (free), 31 * months (1-23) or 731. */
     performanceInsightsRetentionDays: z
       .number()
       .refine((v) => (PERFORMANCE_INSIGHTS_RETENTION_DAYS as readonly number[]).includes(v), {
         message: "must be a Performance Insights retention period: 7, a multiple of 31 up to 713 (31 * months), or 731",
       })
-      .default(7),
+      .default(DATABASE_DEFAULTS.performanceInsightsRetentionDays),
     /** Statements running at least this long (milliseconds) are logged (`log_min_duration_statement`). */
     slowStatementThresholdMs: z
       .number()
       .int("must be a whole number of milliseconds")
       .min(100, "must be at least 100 ms (lower values log nearly every statement, with its text)")
       .max(3_600_000, "must be at most 3600000 ms (one hour)")
-      .default(1000),
+      .default(DATABASE_DEFAULTS.slowStatementThresholdMs),
     /** Enhanced monitoring interval in seconds. */
     monitoringIntervalSeconds: z
       .number()
       .refine((v) => (MONITORING_INTERVALS as readonly number[]).includes(v), {
         message: `must be an enhanced monitoring interval in seconds: one of ${MONITORING_INTERVALS.join(", ")}`,
       })
-      .default(60),
+      .default(DATABASE_DEFAULTS.monitoringIntervalSeconds),
     /** Whether IAM database authentication is enabled besides password authentication. */
-    iamDatabaseAuthentication: z.boolean().default(true),
+    iamDatabaseAuthentication: z.boolean().default(DATABASE_DEFAULTS.iamDatabaseAuthentication),
     /** Retention of the exported PostgreSQL log group. */
-    logRetentionDays: retentionDays.default(365),
+    logRetentionDays: retentionDays.default(DATABASE_DEFAULTS.logRetentionDays),
   })
   .strict();
 
@@ -218,9 +223,9 @@ const ingress = z
     /** ACM certificate (in the plane's region) the public load balancer serves on 443. */
     certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/<uuid>"),
     /** Source CIDRs allowed to reach the public load balancer on 443. */
-    allowedCidrs: z.array(cidrString).min(1, "must list at least one CIDR (0.0.0.0/0 for the whole internet)").default(["0.0.0.0/0"]),
+    allowedCidrs: z.array(cidrString).min(1, "must list at least one CIDR (0.0.0.0/0 for the whole internet)").default([...INGRESS_DEFAULTS.allowedCidrs]),
     /** The port services behind the public load balancer listen on (the only port it may reach). */
-    targetPort: z.number().int().min(1024, "must be an unprivileged port (1024 or above): pods run as non-root").max(65535).refine((p) => p !== 3389, "must not be 3389 (RDP)").default(8080),
+    targetPort: z.number().int().min(1024, "must be an unprivileged port (1024 or above): pods run as non-root").max(65535).refine((p) => p !== 3389, "must not be 3389 (RDP)").default(INGRESS_DEFAULTS.targetPort),
   })
   .strict();
 
@@ -238,7 +243,7 @@ const planeObject = z
     /** Subnet sizes per tier, or explicit CIDRs. */
     subnets: subnetLayout,
     /** Retention of the VPC flow log group. */
-    flowLogRetentionDays: retentionDays.default(365),
+    flowLogRetentionDays: retentionDays.default(NETWORK_DEFAULTS.flowLogRetentionDays),
     /** The plane's EKS cluster. */
     cluster,
     /** The plane's PostgreSQL Multi-AZ DB cluster. */
@@ -337,13 +342,13 @@ const kubernetes = z
     monitoring: z
       .object({
         /** Days Prometheus keeps samples. */
-        prometheusRetentionDays: z.number().int().min(1, "must be at least 1 day").max(365, "must be at most 365 days").default(15),
+        prometheusRetentionDays: z.number().int().min(1, "must be at least 1 day").max(365, "must be at most 365 days").default(MONITORING_DEFAULTS.retentionDays),
         /** Prometheus volume size in GiB. */
-        prometheusStorageGiB: z.number().int().min(10, "must be at least 10 GiB").max(16384).default(50),
+        prometheusStorageGiB: z.number().int().min(10, "must be at least 10 GiB").max(16384).default(MONITORING_DEFAULTS.prometheusStorageGiB),
         /** Alertmanager volume size in GiB. */
-        alertmanagerStorageGiB: z.number().int().min(1, "must be at least 1 GiB").max(1024).default(10),
+        alertmanagerStorageGiB: z.number().int().min(1, "must be at least 1 GiB").max(1024).default(MONITORING_DEFAULTS.alertmanagerStorageGiB),
         /** Grafana volume size in GiB. */
-        grafanaStorageGiB: z.number().int().min(1, "must be at least 1 GiB").max(1024).default(10),
+        grafanaStorageGiB: z.number().int().min(1, "must be at least 1 GiB").max(1024).default(MONITORING_DEFAULTS.grafanaStorageGiB),
       })
       .strict()
       .default({}),
