@@ -794,16 +794,27 @@ describe("suppressions", () => {
     ["the meta rule", "CDN-POL-001", REASON, /cannot be suppressed/],
   ])("rejects %s", (_label, rule, reason, message) => {
     const stack = fixtureStack(policyApp(), "s");
-    expect(() => suppress(stack, rule, reason)).toThrow(PolicySuppressionError);
-    expect(() => suppress(stack, rule, reason)).toThrow(message);
+    expect(() => suppress(stack, rule, reason, ["."])).toThrow(PolicySuppressionError);
+    expect(() => suppress(stack, rule, reason, ["."])).toThrow(message);
   });
 
   it("rejects a suppression on the app and a duplicate on one construct", () => {
     const app = policyApp();
-    expect(() => suppress(app, "CDN-ENC-002", REASON)).toThrow(/not on the app/);
+    expect(() => suppress(app, "CDN-ENC-002", REASON, ["."])).toThrow(/not on the app/);
     const stack = fixtureStack(app, "s");
-    suppress(stack, "CDN-ENC-002", REASON);
-    expect(() => suppress(stack, "CDN-ENC-002", REASON)).toThrow(/already suppressed on this construct/);
+    suppress(stack, "CDN-ENC-002", REASON, ["."]);
+    expect(() => suppress(stack, "CDN-ENC-002", REASON, ["logs"])).toThrow(/already suppressed on this construct/);
+  });
+
+  it.each([
+    ["no finding", []],
+    ["an absolute path", ["/s/logs"]],
+    ["a parent path", ["../other"]],
+    ["an empty segment", ["logs//target"]],
+    ["a duplicate", ["logs", "logs"]],
+  ])("rejects a suppression naming %s", (_label, findings) => {
+    const stack = fixtureStack(policyApp(), "s");
+    expect(() => suppress(stack, "CDN-ENC-002", REASON, findings as string[])).toThrow(PolicySuppressionError);
   });
 
   /** Two unencrypted buckets in one stack: one under a suppressed construct, one beside it. */
@@ -812,16 +823,18 @@ describe("suppressions", () => {
     const stack = fixtureStack(app, "s");
     const logs = new Construct(stack, "logs");
     rawBucket(logs, "target", { sse: "aes" });
+    // Added later under the same construct: the suppression does not name it, so it is not covered.
+    rawBucket(logs, "later", { sse: "aes" });
     rawBucket(stack, "data", { sse: "aes" });
-    suppress(logs, "CDN-ENC-002", REASON);
+    suppress(logs, "CDN-ENC-002", REASON, ["target"]);
     const result = check(app);
     return { result, json: JSON.parse(readFileSync(join(app.outdir, "stacks", "s", "cdk.tf.json"), "utf8")) };
   }
   const { result, json } = suppressedApp();
 
-  it("covers the construct and its children, and nothing else", () => {
+  it("covers exactly the named finding: not a sibling, not a later resource under the same construct", () => {
     const enc = hits(result, "CDN-ENC-002", "s");
-    expect(enc.map((v) => v.path)).toEqual(["s/data"]);
+    expect(enc.map((v) => v.path).sort()).toEqual(["s/data", "s/logs/later"]);
     expect(result.suppressions).toHaveLength(1);
     expect(result.suppressions[0]).toMatchObject({ stack: "s", path: "s/logs", rule: "CDN-ENC-002", reason: REASON });
     expect(result.suppressions[0].covered.map((v) => v.path)).toEqual(["s/logs/target"]);
@@ -833,29 +846,41 @@ describe("suppressions", () => {
   });
 
   it("writes the suppression and its reason into the synthesized JSON", () => {
-    expect(json["//"].cdn_policy.suppressions).toEqual([{ path: "s/logs", rule: "CDN-ENC-002", reason: REASON }]);
+    expect(json["//"].cdn_policy.suppressions).toEqual([{ path: "s/logs", rule: "CDN-ENC-002", reason: REASON, findings: ["target"] }]);
     const target = json.resource.aws_s3_bucket[Object.keys(json.resource.aws_s3_bucket).find((k) => k.startsWith("logs_target"))!];
     expect(target["//"].cdn_policy.suppressed).toEqual([{ rule: "CDN-ENC-002", declared_at: "s/logs" }]);
     const data = json.resource.aws_s3_bucket.data;
     expect(data["//"].cdn_policy).toBeUndefined();
+    const later = json.resource.aws_s3_bucket[Object.keys(json.resource.aws_s3_bucket).find((k) => k.startsWith("logs_later"))!];
+    expect(later["//"].cdn_policy).toBeUndefined();
   });
 
   it("fails synth with CDN-POL-001 when a suppression covers nothing", () => {
     const app = policyApp();
     const stack = fixtureStack(app, "s");
     rawBucket(stack, "fine");
-    suppress(stack, "CDN-ENC-002", REASON);
+    suppress(stack, "CDN-ENC-002", REASON, ["fine"]);
     const r = check(app);
     expect(hits(r, "CDN-POL-001", "s")).toEqual([
-      expect.objectContaining({ path: "s", address: "suppression", message: "suppresses CDN-ENC-002 but nothing at or below this construct trips it" }),
+      expect.objectContaining({ path: "s", address: "suppression", message: "suppresses CDN-ENC-002 for s/fine, which does not trip it" }),
     ]);
   });
 
   it("fails synth with CDN-POL-001 for a suppression of an unknown rule smuggled into the JSON", () => {
     const app = policyApp();
     const stack = fixtureStack(app, "s");
-    stack.addOverride("//.cdn_policy", { suppressions: [{ path: "s", rule: "CDN-XYZ-001", reason: REASON }] });
+    stack.addOverride("//.cdn_policy", { suppressions: [{ path: "s", rule: "CDN-XYZ-001", reason: REASON, findings: ["."] }] });
     expect(hits(check(app), "CDN-POL-001", "s")[0].message).toMatch(/"CDN-XYZ-001", which is not a rule that can be suppressed/);
+  });
+
+  it("fails synth with CDN-POL-001 for a recorded suppression that names no finding", () => {
+    const app = policyApp();
+    const stack = fixtureStack(app, "s");
+    rawBucket(stack, "data", { sse: "aes" });
+    stack.addOverride("//.cdn_policy", { suppressions: [{ path: "s", rule: "CDN-ENC-002", reason: REASON }] });
+    const r = check(app);
+    expect(hits(r, "CDN-POL-001", "s")[0].message).toMatch(/without naming the finding\(s\) it covers/);
+    expect(hits(r, "CDN-ENC-002", "s").map((v) => v.path)).toEqual(["s/data"]);
   });
 
   it("refuses to synth a stack created after applyPolicies until it is applied again", () => {

@@ -171,6 +171,7 @@ export class AccessLogBucket extends SecureBucket {
       "CDN-ENC-002",
       `S3 server access logging can only deliver to a target bucket encrypted with SSE-S3 (AES256), not SSE-KMS, so this bucket cannot use a customer-managed key. ` +
         `It holds the access logs of ${props.sourceBucketName} only, is private, versioned, TLS-only and writable by the S3 logging service alone.`,
+      ["bucket"],
     );
   }
 }

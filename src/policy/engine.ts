@@ -15,10 +15,17 @@ export function recordedSuppressions(doc: StackDocument): RecordedSuppression[] 
   const list = Array.isArray(meta?.suppressions) ? meta!.suppressions : [];
   return list
     .filter((s): s is Record<string, unknown> => typeof s === "object" && s !== null)
-    .map((s) => ({ path: String(s.path ?? ""), rule: String(s.rule ?? ""), reason: String(s.reason ?? "") }));
+    .map((s) => ({
+      path: String(s.path ?? ""),
+      rule: String(s.rule ?? ""),
+      reason: String(s.reason ?? ""),
+      findings: Array.isArray(s.findings) ? s.findings.map(String) : [],
+    }));
 }
 
-const covers = (s: RecordedSuppression, path: string) => path === s.path || path.startsWith(`${s.path}/`);
+/** Absolute path of a suppression's relative finding (`.` is the suppressed construct itself). */
+const findingAt = (s: RecordedSuppression, relative: string) => (relative === "." ? s.path : `${s.path}/${relative}`);
+const covers = (s: RecordedSuppression, path: string) => s.findings.some((f) => findingAt(s, f) === path);
 
 function violation(rule: Rule, stack: string, f: { path: string; address: string; message: string; fix?: string }): Violation {
   return { rule: rule.id, title: rule.title, severity: rule.severity, stack, path: f.path, address: f.address, message: f.message, fix: f.fix ?? rule.fix };
@@ -45,8 +52,14 @@ export function evaluatePolicies(stacks: readonly StackDocument[], rules: readon
       const checked = rules.some((r) => r.id === s.rule);
       if (!ruleById(s.rule) || s.rule === UNUSED_SUPPRESSION_RULE) {
         violations.push(violation(meta, doc.name, { path: s.path, address: "suppression", message: `suppresses ${JSON.stringify(s.rule)}, which is not a rule that can be suppressed` }));
-      } else if (checked && s.covered.length === 0) {
-        violations.push(violation(meta, doc.name, { path: s.path, address: "suppression", message: `suppresses ${s.rule} but nothing at or below this construct trips it` }));
+      } else if (s.findings.length === 0) {
+        violations.push(violation(meta, doc.name, { path: s.path, address: "suppression", message: `suppresses ${s.rule} without naming the finding(s) it covers` }));
+      } else if (checked) {
+        for (const f of s.findings) {
+          if (!s.covered.some((v) => v.path === findingAt(s, f))) {
+            violations.push(violation(meta, doc.name, { path: s.path, address: "suppression", message: `suppresses ${s.rule} for ${findingAt(s, f)}, which does not trip it` }));
+          }
+        }
       }
     }
   }

@@ -42,13 +42,16 @@ export function reasonProblem(reason: unknown): string | undefined {
 }
 
 /**
- * Exempts `scope` and every construct below it from rule `ruleId`. `reason` must be at least one full
- * sentence saying why the rule does not apply (or what compensates); it is published in the
- * synthesized JSON and in docs/policy-report.md. Throws {@link PolicySuppressionError} when the rule is
- * unknown, the reason is empty or too short, the construct is not inside a stack, or the same rule is
- * already suppressed on it. A suppression that ends up covering nothing fails synth (CDN-POL-001).
+ * Exempts exactly the named findings below `scope` from rule `ruleId`. `findings` lists the construct
+ * paths of the offending resources relative to `scope` (`"bucket"`, `"logs/target"`; `"."` for `scope`
+ * itself): a new resource under the same construct that trips the rule is NOT covered, so a
+ * suppression cannot silently grow over future findings. `reason` must be at least one full sentence
+ * saying why the rule does not apply (or what compensates); it is published in the synthesized JSON and
+ * in docs/policy-report.md. Throws {@link PolicySuppressionError} when the rule is unknown, the reason is
+ * empty or too short, no finding is named, the construct is not inside a stack, or the same rule is
+ * already suppressed on it. A named finding that does not occur fails synth (CDN-POL-001).
  */
-export function suppress(scope: IConstruct, ruleId: string, reason: string): void {
+export function suppress(scope: IConstruct, ruleId: string, reason: string, findings: readonly string[]): void {
   const where = scope.node.path || "(app)";
   if (ruleId === UNUSED_SUPPRESSION_RULE) throw new PolicySuppressionError(`suppress(${where}): ${ruleId} cannot be suppressed; delete or move the unused suppression instead`);
   if (!ruleById(ruleId)) {
@@ -56,16 +59,35 @@ export function suppress(scope: IConstruct, ruleId: string, reason: string): voi
   }
   const problem = reasonProblem(reason);
   if (problem) throw new PolicySuppressionError(`suppress(${where}, ${ruleId}): ${problem}. Say in at least one sentence why the rule does not apply here or what compensates for it.`);
+  const findingProblem = findingsProblem(findings);
+  if (findingProblem) throw new PolicySuppressionError(`suppress(${where}, ${ruleId}): ${findingProblem}`);
   if (!scope.node.scopes.some((s) => TerraformStack.isStack(s))) {
     throw new PolicySuppressionError(`suppress(${where}, ${ruleId}): suppressions belong on a stack or a construct inside one, not on the app`);
   }
   if (ownSuppressions(scope).some((s) => s.rule === ruleId)) throw new PolicySuppressionError(`suppress(${where}, ${ruleId}): already suppressed on this construct`);
-  scope.node.addMetadata(SUPPRESSION_METADATA_TYPE, { rule: ruleId, reason: reason.trim() });
+  scope.node.addMetadata(SUPPRESSION_METADATA_TYPE, { rule: ruleId, reason: reason.trim(), findings: [...findings] });
+}
+
+/** Why a findings list is not acceptable, or undefined when it is. */
+export function findingsProblem(findings: unknown): string | undefined {
+  if (!Array.isArray(findings) || findings.length === 0) return "name the finding(s) it covers: construct paths relative to the suppressed construct (\".\" for the construct itself)";
+  for (const f of findings) {
+    if (typeof f !== "string" || f === "" || f.startsWith("/") || f.endsWith("/") || (f !== "." && f.split("/").some((part) => part === "" || part === "." || part === ".."))) {
+      return `${JSON.stringify(f)} is not a construct path relative to the suppressed construct (like "bucket" or "logs/target", or "." for the construct itself)`;
+    }
+  }
+  if (new Set(findings).size !== findings.length) return "names a finding twice";
+  return undefined;
+}
+
+/** The absolute construct path a suppression's relative finding names. */
+export function findingPath(suppressedAt: string, relative: string): string {
+  return relative === "." ? suppressedAt : `${suppressedAt}/${relative}`;
 }
 
 /** Suppressions declared directly on a construct. */
-export function ownSuppressions(scope: IConstruct): { rule: string; reason: string }[] {
-  return scope.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA_TYPE).map((m) => m.data as { rule: string; reason: string });
+export function ownSuppressions(scope: IConstruct): { rule: string; reason: string; findings: string[] }[] {
+  return scope.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA_TYPE).map((m) => m.data as { rule: string; reason: string; findings: string[] });
 }
 
 /**
@@ -76,17 +98,24 @@ export class SuppressionRecorder implements IAspect {
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
     const declared: RecordedSuppression[] = [];
-    const walk = (c: IConstruct, inherited: readonly { rule: string; declared_at: string }[]) => {
+    // Absolute path of each named finding -> the suppressions naming it.
+    const named = new Map<string, { rule: string; declared_at: string }[]>();
+    const walk = (c: IConstruct) => {
       if (c !== node && TerraformStack.isStack(c)) return; // a nested stack records its own
-      const own = ownSuppressions(c);
-      for (const s of own) declared.push({ path: c.node.path, rule: s.rule, reason: s.reason });
-      const effective = own.length ? [...inherited, ...own.map((s) => ({ rule: s.rule, declared_at: c.node.path }))] : inherited;
-      if (effective.length && (TerraformResource.isTerraformResource(c) || TerraformDataSource.isTerraformDataSource(c))) {
-        c.addOverride(`//.${POLICY_METADATA_KEY}`, { suppressed: effective });
+      for (const s of ownSuppressions(c)) {
+        declared.push({ path: c.node.path, rule: s.rule, reason: s.reason, findings: s.findings });
+        for (const f of s.findings) {
+          const at = findingPath(c.node.path, f);
+          named.set(at, [...(named.get(at) ?? []), { rule: s.rule, declared_at: c.node.path }]);
+        }
       }
-      for (const child of c.node.children) walk(child, effective);
+      const mine = named.get(c.node.path);
+      if (mine && (TerraformResource.isTerraformResource(c) || TerraformDataSource.isTerraformDataSource(c))) {
+        c.addOverride(`//.${POLICY_METADATA_KEY}`, { suppressed: mine });
+      }
+      for (const child of c.node.children) walk(child);
     };
-    walk(node, []);
+    walk(node);
     if (declared.length) node.addOverride(`//.${POLICY_METADATA_KEY}`, { suppressions: declared });
   }
 }

@@ -96,6 +96,8 @@ export interface RecordedSuppression {
   readonly rule: string;
   /** Why the rule does not apply there. */
   readonly reason: string;
+  /** The findings it covers: construct paths relative to `path` (`.` for the construct itself). */
+  readonly findings: readonly string[];
 }
 
 /** A suppression together with the findings it covered. */
