@@ -144,3 +144,34 @@ describe("database config", () => {
     expect(problemsOf((e) => (e.global.database.backupRetention = 30))).toContain('unknown field(s) "backupRetention"');
   });
 });
+
+describe("database parameters (escape hatch)", () => {
+  it("turns pg_stat_statements on as a config change: the parameter lands in the cluster parameter group", async () => {
+    const copy = structuredClone(dev) as any;
+    copy.global.database.parameters = {
+      shared_preload_libraries: { value: "pg_stat_statements", applyMethod: "pending-reboot" },
+      "pg_stat_statements.track": { value: "top" },
+    };
+    const env = loadEnvironment(copy, FILE);
+    expect(env.global.database.parameters["pg_stat_statements.track"]).toEqual({ value: "top", applyMethod: "immediate" });
+    const { synthesize, configsOf, stack } = await import("./helpers/synth");
+    const groups = configsOf(stack(synthesize([env]), "dev-global"), "aws_rds_cluster_parameter_group");
+    expect(groups).toHaveLength(1);
+    const params = groups[0].parameter as { name: string; value: string; apply_method: string }[];
+    expect(params).toContainEqual({ name: "shared_preload_libraries", value: "pg_stat_statements", apply_method: "pending-reboot" });
+    expect(params).toContainEqual({ name: "pg_stat_statements.track", value: "top", apply_method: "immediate" });
+    // The managed ones stay, first.
+    expect(params.slice(0, 2).map((p) => p.name)).toEqual(["rds.force_ssl", "ssl_min_protocol_version"]);
+  });
+
+  it.each(["rds.force_ssl", "ssl_min_protocol_version", "log_min_duration_statement"])("refuses to override the managed parameter %s", (name) => {
+    const message = problemsOf((e) => (e.global.database.parameters = { [name]: { value: "0" } }));
+    expect(message).toContain(`global.database.parameters.${name}`);
+    expect(message).toContain("must not be one the database construct manages");
+  });
+
+  it("rejects a malformed name and an unknown apply method", () => {
+    expect(problemsOf((e) => (e.global.database.parameters = { "Bad Name": { value: "1" } }))).toContain("must be a PostgreSQL parameter name");
+    expect(problemsOf((e) => (e.global.database.parameters = { work_mem: { value: "64MB", applyMethod: "later" } }))).toContain("global.database.parameters.work_mem.applyMethod");
+  });
+});

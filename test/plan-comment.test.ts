@@ -3,7 +3,7 @@
  * 5.100.0 offline (`terraform show -json` of a plan against a hand-made state: one update, one delete,
  * one create, one replacement; a no-change plan; a failed plan's log).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -70,8 +70,17 @@ describe("renderComment", () => {
     expect(banner).toContain("Plan failed for `dev-regional-uswest`");
   });
 
+  it("points a destroying plan at the upgrade notes, at the planned commit", () => {
+    const banner = (body: string) => body.slice(0, body.indexOf("| stack |"));
+    expect(banner(renderComment(plans))).toContain("upgrade note in `docs/upgrades/README.md`");
+    const linked = renderComment(plans, { sha: "0123456789abcdef", runUrl: "https://github.com/acme/cdn-infra/actions/runs/42" });
+    expect(banner(linked)).toContain("[docs/upgrades/README.md](https://github.com/acme/cdn-infra/blob/0123456789abcdef/docs/upgrades/README.md)");
+    expect(existsSync(join(__dirname, "..", "docs", "upgrades", "README.md"))).toBe(true);
+  });
+
   it("has no destroy banner when nothing is destroyed", () => {
     const body = renderComment(plans.filter((p) => p.stack === "dev-global"));
+    expect(body).not.toContain("docs/upgrades");
     expect(body).not.toContain("DESTROYED");
     expect(body).not.toContain("<details>");
   });

@@ -7,6 +7,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 
+/** Where the notes for changes that need more than an apply live (linked when a plan destroys or replaces). */
+export const UPGRADE_NOTES_PATH = "docs/upgrades/README.md";
+
 /** The hidden marker that identifies the comment, so each run updates it instead of adding another. */
 export const PLAN_COMMENT_MARKER = "<!-- cdn-infra-plan-comment -->";
 
@@ -233,6 +236,13 @@ export interface CommentContext {
   readonly infraDiff?: string;
 }
 
+/** A link to the upgrade notes: absolute when the run URL names the repository, else the repository path. */
+export function upgradeNotesLink(context: CommentContext): string {
+  const repo = /^(https:\/\/[^/]+\/[^/]+\/[^/]+)\/actions\/runs\//.exec(context.runUrl ?? "")?.[1];
+  const ref = context.sha ?? "main";
+  return repo ? `[${UPGRADE_NOTES_PATH}](${repo}/blob/${ref}/${UPGRADE_NOTES_PATH})` : `\`${UPGRADE_NOTES_PATH}\``;
+}
+
 /** Renders the comment body (deterministic for the same inputs). */
 export function renderComment(plans: readonly StackPlan[], context: CommentContext = {}): string {
   const maxChars = context.maxChars ?? MAX_COMMENT_CHARS;
@@ -256,6 +266,8 @@ export function renderComment(plans: readonly StackPlan[], context: CommentConte
         head.push(`> - \`${p.stack}\`: \`${address}\`${p.replaced.includes(address) ? " (replace)" : ""}`);
       }
     }
+    const notes = upgradeNotesLink(context);
+    head.push(">", `> Before approving, read the matching upgrade note in ${notes} (what is replaced, state moves, apply order, rollback), or add one.`);
     head.push("");
   }
   if (failed.length > 0) {

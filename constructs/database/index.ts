@@ -117,10 +117,36 @@ export interface DatabaseProps {
   readonly iamDatabaseAuthentication?: boolean;
   /** Retention of the PostgreSQL log group in days. @default 365 */
   readonly logRetentionDays?: number;
+  /** Extra cluster parameters by name (e.g. `shared_preload_libraries` for pg_stat_statements); the TLS and logging ones are managed. @default {} */
+  readonly parameters?: Readonly<Record<string, DatabaseParameter>>;
   /** Name of the secret holding the connection document. */
   readonly connectionSecretName: string;
   /** Days a deleted connection secret can be restored (7-30). @default 30 */
   readonly secretRecoveryWindowDays?: number;
+}
+
+/** One extra cluster parameter (an escape hatch for settings this construct does not model). */
+export interface DatabaseParameter {
+  /** The value, as RDS expects it (a string). */
+  readonly value: string;
+  /** `immediate` for dynamic parameters, `pending-reboot` for static ones. @default "immediate" */
+  readonly applyMethod?: "immediate" | "pending-reboot";
+}
+
+/**
+ * Parameters this construct sets itself and that extra parameters may not override: TLS enforcement is
+ * not negotiable, and statement logging has its own typed prop (`slowStatementThresholdMs`).
+ */
+export const MANAGED_DATABASE_PARAMETERS: readonly string[] = ["rds.force_ssl", "ssl_min_protocol_version", "log_min_duration_statement"];
+
+/** Extra parameters as parameter-group entries, sorted by name; throws on a managed one. */
+function extraParameters(identifier: string, parameters: Readonly<Record<string, DatabaseParameter>>): { name: string; value: string; applyMethod: string }[] {
+  return Object.keys(parameters)
+    .sort()
+    .map((name) => {
+      if (MANAGED_DATABASE_PARAMETERS.includes(name)) throw new Error(`Database ${identifier}: parameter ${name} is managed by the construct and cannot be overridden`);
+      return { name, value: parameters[name].value, applyMethod: parameters[name].applyMethod ?? "immediate" };
+    });
 }
 
 /** A security group allowed to reach the database, named for stable addresses and descriptions. */
@@ -251,6 +277,7 @@ export class Database extends Construct {
         { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
         { name: "ssl_min_protocol_version", value: "TLSv1.2", applyMethod: "immediate" },
         { name: "log_min_duration_statement", value: String(props.slowStatementThresholdMs ?? DATABASE_DEFAULTS.slowStatementThresholdMs), applyMethod: "immediate" },
+        ...extraParameters(name, props.parameters ?? {}),
       ],
       tags: { Name: `${name}-${family}` },
       // A major upgrade changes the family, hence the name: create the new group before dropping the old.

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { CLUSTER_DEFAULTS, NODE_GROUP_DEFAULTS } from "../../constructs/cluster";
-import { DATABASE_DEFAULTS } from "../../constructs/database";
+import { DATABASE_DEFAULTS, MANAGED_DATABASE_PARAMETERS } from "../../constructs/database";
 import { INGRESS_DEFAULTS } from "../../constructs/ingress";
 import { MONITORING_DEFAULTS } from "../../constructs/monitoring";
 import { NETWORK_DEFAULTS } from "../../constructs/network";
@@ -215,6 +215,22 @@ const database = z
     iamDatabaseAuthentication: z.boolean().default(DATABASE_DEFAULTS.iamDatabaseAuthentication),
     /** Retention of the exported PostgreSQL log group. */
     logRetentionDays: retentionDays.default(DATABASE_DEFAULTS.logRetentionDays),
+    /** Extra cluster parameters by name (an escape hatch: `shared_preload_libraries` for pg_stat_statements, ...). */
+    parameters: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_.]{0,62}$/, "must be a PostgreSQL parameter name (lowercase letters, digits, '_' and '.')").refine((n) => !MANAGED_DATABASE_PARAMETERS.includes(n), {
+          message: `must not be one the database construct manages (${MANAGED_DATABASE_PARAMETERS.join(", ")}): TLS cannot be relaxed, and statement logging is slowStatementThresholdMs`,
+        }),
+        z
+          .object({
+            /** The value, as RDS expects it. */
+            value: z.string().min(1, "must not be empty"),
+            /** `immediate` (dynamic parameters) or `pending-reboot` (static ones such as shared_preload_libraries). */
+            applyMethod: z.enum(["immediate", "pending-reboot"]).default("immediate"),
+          })
+          .strict(),
+      )
+      .default({}),
   })
   .strict();
 
