@@ -288,6 +288,7 @@ describe("Database construct", () => {
     accountId: "123456789012",
     region: "us-east-1",
     connectionSecretName: "cdn-test-global/postgres/connection",
+    applicationUser: "cdn_app",
   };
 
   function synthWith(props: Partial<DatabaseProps>, extra?: (db: Database) => void): TfJson {
