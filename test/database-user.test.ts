@@ -3,7 +3,11 @@
  * for cdn_app, never the master secret; the one-shot setup job (its own namespace, service account and
  * role) is the only reader of the master secret, and its pod is Pod Security `restricted`.
  */
+import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { Database, type DatabaseProps } from "../constructs/database";
+import { dev } from "../environments/dev";
+import { loadEnvironment } from "../src/config/load";
 import { AWS_CLI_IMAGE, POSTGRES_CLIENT_IMAGE, RDS_CA_BUNDLE_URL, SETUP_APP_USER_SQL } from "../constructs/database-user";
 import { databaseName, k8sStackName, planeStackName, planesOf } from "../src/config/naming";
 import { allEnvironments, configsOf, refName, stack, synthesizeAll, type TfJson } from "./helpers/synth";
@@ -165,5 +169,54 @@ describe.each(planes)("database access of $name", ({ env, ref, config, name }) =
     // The provider re-creates a job it cannot find: a TTL would re-run it on every later deploy.
     expect(job.spec.ttl_seconds_after_finished).toBeUndefined();
     expect(job.spec.template.metadata.annotations["cdn.platform/revision"]).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe("Database construct: the three kinds of access", () => {
+  const base: DatabaseProps = {
+    identifier: "cdn-test-global-postgres",
+    databaseName: "cdn_global",
+    engineVersion: "16.11",
+    instanceClass: "db.m6gd.large",
+    allocatedStorageGiB: 100,
+    iops: 1000,
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+    accountId: "123456789012",
+    region: "us-east-1",
+    connectionSecretName: "cdn-test-global/postgres/connection",
+    applicationUser: "cdn_app",
+  };
+  const build = (props: Partial<DatabaseProps> = {}) => new Database(new TerraformStack(Testing.app(), "test"), "db", { ...base, ...props });
+
+  it("keeps workload access (connection document, IAM token) and master-secret access apart", () => {
+    const db = build();
+    const resources = (statements: readonly { resources?: readonly string[] }[]) => statements.flatMap((s) => s.resources ?? []);
+    expect(resources(db.readStatements())).toContain(db.connectionSecretArn);
+    expect(resources(db.readStatements())).not.toContain(db.masterSecretArn);
+    expect(resources(db.connectStatements())).not.toContain(db.masterSecretArn);
+    expect(resources(db.masterSecretStatements())).toEqual([db.masterSecretArn, db.kmsKeyArn]);
+    // The cluster resource id is a token until apply; the synthesized stacks pin its reference exactly.
+    expect(db.connectStatements()).toEqual([
+      { sid: "ConnectAsApplicationUser", actions: ["rds-db:connect"], resources: [expect.stringMatching(/^arn:aws:rds-db:us-east-1:123456789012:dbuser:\$\{TfToken\[TOKEN\.\d+\]\}\/cdn_app$/)] },
+    ]);
+  });
+
+  it.each([
+    ["an identifier with capitals", { applicationUser: "CdnApp" }, /applicationUser must be a lowercase PostgreSQL identifier/],
+    ["an identifier with a quote", { applicationUser: "cdn'app" }, /applicationUser must be a lowercase PostgreSQL identifier/],
+    ["the master user", { applicationUser: "cdn_admin" }, /other than the master user/],
+    ["IAM authentication off", { iamDatabaseAuthentication: false }, /iamDatabaseAuthentication must stay on: cdn_app logs in with IAM tokens only/],
+  ])("refuses %s", (_, props, message) => {
+    expect(() => build(props as Partial<DatabaseProps>)).toThrow(message);
+  });
+
+  it("the schema refuses IAM authentication off, naming file, field and value", () => {
+    const copy = structuredClone(dev) as any;
+    copy.regions[0].database.iamDatabaseAuthentication = false;
+    expect(() => loadEnvironment(copy, "environments/dev.ts")).toThrow(
+      /environments\/dev\.ts[\s\S]*regions\[0\]\.database\.iamDatabaseAuthentication: got false; must be true: workloads log in as the application database user with IAM tokens only/,
+    );
   });
 });
