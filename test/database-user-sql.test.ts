@@ -335,7 +335,7 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
     const sqlDir = join(root, "sql");
     const home = join(root, "home");
 
-    /** Runs the init container's script with the stubs; returns its result and what it left in /work. */
+    /** Runs the init container's script with the stubs; returns its result and what it left in /setup. */
     const runFetch = (aws: "ok" | keyof typeof AWS_FAILURES, curl: "ok" | "html" | "fail", response = recordedGetSecretValue(MASTER_PASSWORD)) => {
       rmSync(work, { recursive: true, force: true });
       mkdirSync(work);
@@ -346,7 +346,7 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
         writeFileSync(join(stubs, "aws.stderr"), AWS_FAILURES[aws].stderr);
         writeFileSync(join(stubs, "aws.status"), String(AWS_FAILURES[aws].status));
       }
-      const script = fetchScript.replaceAll("/work/", `${work}/`);
+      const script = fetchScript.replaceAll("/setup/", `${work}/`);
       const env = { ...fetchEnv, MASTER_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:111111111111:secret:rds!cluster-4a1c2b3d", HOME: home, PATH: `${stubs}${delimiter}${process.env.PATH}` };
       const result = exec(b.bash, ["-c", script], { env });
       const pgpass = join(work, "pgpass");
@@ -360,8 +360,8 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
         PGHOST: "localhost",
         PGPORT: String(port),
         PGUSER: "cdn_admin",
-        PGPASSFILE: psqlEnv.PGPASSFILE.replace("/work/", `${work}/`),
-        PGSSLROOTCERT: psqlEnv.PGSSLROOTCERT.replace("/work/", `${work}/`),
+        PGPASSFILE: psqlEnv.PGPASSFILE.replace("/setup/", `${work}/`),
+        PGSSLROOTCERT: psqlEnv.PGSSLROOTCERT.replace("/setup/", `${work}/`),
         HOME: home,
         PATH: process.env.PATH,
         ...overrides,
@@ -383,7 +383,7 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
       expect(psqlEnv.PGSSLMODE).toBe("verify-full");
       expect(psqlEnv.PGDATABASE).toBe("cdn_global");
       expect(psqlCommand).toContain("--set=app_user=cdn_app");
-      expect(fetchScript).toContain("/work/pgpass");
+      expect(fetchScript).toContain("/setup/pgpass");
     });
 
     it("fetch, then psql over verify-full TLS as the master user: creates cdn_app, twice in a row", () => {

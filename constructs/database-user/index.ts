@@ -68,14 +68,14 @@ export interface DatabaseUserJobProps {
   readonly caBundleUrl?: string;
 }
 
-/** The init container's script: CA bundle and master password into /work, nothing on stdout. */
+/** The init container's script: CA bundle and master password into /setup, nothing on stdout. */
 const FETCH_SCRIPT = String.raw`set -euo pipefail
 umask 077
 echo "fetching the RDS CA bundle from $RDS_CA_BUNDLE_URL"
 curl --fail --silent --show-error --location --proto '=https' --tlsv1.2 \
   --retry 5 --retry-all-errors --connect-timeout 10 --max-time 120 \
-  --output /work/rds-ca.pem "$RDS_CA_BUNDLE_URL"
-read -r first_line < /work/rds-ca.pem
+  --output /setup/rds-ca.pem "$RDS_CA_BUNDLE_URL"
+read -r first_line < /setup/rds-ca.pem
 if [[ "$first_line" != "-----BEGIN CERTIFICATE-----" ]]; then
   echo "the CA bundle is not a PEM certificate bundle" >&2
   exit 1
@@ -83,7 +83,7 @@ fi
 echo "reading the master secret $MASTER_SECRET_ARN"
 # .pgpass line "*:*:*:*:<password>", with ':' and '\' escaped as libpq requires.
 aws secretsmanager get-secret-value --secret-id "$MASTER_SECRET_ARN" --query SecretString --output text \
-  | jq --exit-status --raw-output '"*:*:*:*:" + (.password | gsub("\\\\"; "\\\\") | gsub(":"; "\\:"))' > /work/pgpass
+  | jq --exit-status --raw-output '"*:*:*:*:" + (.password | gsub("\\\\"; "\\\\") | gsub(":"; "\\:"))' > /setup/pgpass
 echo "ready"
 `;
 
@@ -123,7 +123,7 @@ export class DatabaseUserJob extends Construct {
     // The pod template cannot change in place: a new script, image or setting replaces (re-runs) the job.
     const revision = createHash("sha256").update(JSON.stringify([SETUP_APP_USER_SQL, FETCH_SCRIPT, awsCliImage, postgresImage])).digest("hex").slice(0, 16);
     const containerSecurity = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
-    const work = { name: "work", mountPath: "/work" };
+    const work = { name: "work", mountPath: "/setup" };
     const tmp = { name: "tmp", mountPath: "/tmp" };
 
     this.job = new JobV1(this, "job", {
@@ -178,9 +178,9 @@ export class DatabaseUserJob extends Construct {
                   { name: "PGPORT", value: String(props.port) },
                   { name: "PGDATABASE", value: props.databaseName },
                   { name: "PGUSER", value: props.masterUsername },
-                  { name: "PGPASSFILE", value: "/work/pgpass" },
+                  { name: "PGPASSFILE", value: "/setup/pgpass" },
                   { name: "PGSSLMODE", value: "verify-full" },
-                  { name: "PGSSLROOTCERT", value: "/work/rds-ca.pem" },
+                  { name: "PGSSLROOTCERT", value: "/setup/rds-ca.pem" },
                   { name: "PGCONNECT_TIMEOUT", value: "15" },
                   { name: "PGAPPNAME", value: "cdn-db-app-user-setup" },
                   { name: "HOME", value: "/tmp" },
