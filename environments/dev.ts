@@ -1,6 +1,6 @@
 /** The dev environment: one account, smallest sizes, single NAT, local Terraform state. */
 import type { EnvironmentInput } from "../src/config/schema";
-import { EKS_1_35_ADDONS, HELM_CHARTS } from "./shared";
+import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, HELM_CHARTS } from "./shared";
 
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -9,7 +9,7 @@ export const dev: EnvironmentInput = {
   state: { backend: "local", bucket: "cdn-tfstate-dev-111111111111", region: "us-east-1" },
   bundleBucketName: "cdn-config-bundles-dev",
   breakGlassRoleArn: "arn:aws:iam::111111111111:role/BreakGlassAdmin",
-  kubernetes: { charts: HELM_CHARTS, monitoring: { prometheusRetentionDays: 7, prometheusStorageGiB: 20, alertmanagerStorageGiB: 5, grafanaStorageGiB: 5 } },
+  kubernetes: { charts: HELM_CHARTS, clusterAutoscalerImages: CLUSTER_AUTOSCALER_IMAGES, monitoring: { prometheusRetentionDays: 7, prometheusStorageGiB: 20, alertmanagerStorageGiB: 5, grafanaStorageGiB: 5 } },
   smokeTestApp: true,
   global: {
     region: "us-east-1",

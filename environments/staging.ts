@@ -1,6 +1,6 @@
 /** The staging environment: production-shaped (NAT per AZ, deletion protection), S3 state, smaller nodes. */
 import type { EnvironmentInput } from "../src/config/schema";
-import { EKS_1_35_ADDONS, HELM_CHARTS } from "./shared";
+import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, HELM_CHARTS } from "./shared";
 
 export const staging: EnvironmentInput = {
   name: "staging",
@@ -9,7 +9,7 @@ export const staging: EnvironmentInput = {
   state: { backend: "s3", bucket: "cdn-tfstate-staging-222222222222", region: "us-east-1" },
   bundleBucketName: "cdn-config-bundles-staging",
   breakGlassRoleArn: "arn:aws:iam::222222222222:role/BreakGlassAdmin",
-  kubernetes: { charts: HELM_CHARTS, monitoring: { prometheusRetentionDays: 15, prometheusStorageGiB: 50, alertmanagerStorageGiB: 10, grafanaStorageGiB: 10 } },
+  kubernetes: { charts: HELM_CHARTS, clusterAutoscalerImages: CLUSTER_AUTOSCALER_IMAGES, monitoring: { prometheusRetentionDays: 15, prometheusStorageGiB: 50, alertmanagerStorageGiB: 10, grafanaStorageGiB: 10 } },
   smokeTestApp: false,
   global: {
     region: "us-east-1",

@@ -13,13 +13,18 @@ import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1"
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Fn } from "cdktf";
 import type { Construct } from "constructs";
+import { ClusterAutoscaler } from "../constructs/autoscaler";
 import { POSTGRES_PORT } from "../constructs/database";
+import { DatabaseUserJob } from "../constructs/database-user";
 import { LoadBalancerController } from "../constructs/ingress/controller";
 import { Monitoring } from "../constructs/monitoring";
 import { SmokeTestApp } from "../constructs/smoke-test";
 import { WorkloadNamespace } from "../constructs/workloads";
 import type { EnvironmentConfig, PlaneConfig } from "../src/config/schema";
 import {
+  DATABASE_APP_USER,
+  DATABASE_SETUP_NAMESPACE,
+  DATABASE_SETUP_SERVICE_ACCOUNT,
   DEFAULT_STORAGE_CLASS,
   MONITORING_NAMESPACE,
   SMOKE_TEST_NAMESPACE,
@@ -60,6 +65,10 @@ export class ClusterK8sStack extends EnvironmentStack {
   readonly monitoring: Monitoring;
   /** The workload namespace. */
   readonly workloads: WorkloadNamespace;
+  /** The Cluster Autoscaler (owns the node groups' desired size). */
+  readonly autoscaler: ClusterAutoscaler;
+  /** The job that creates the application database user. */
+  readonly databaseUser: DatabaseUserJob;
 
   constructor(scope: Construct, props: ClusterK8sStackProps) {
     super(scope, k8sStackName(props.env.name, props.plane), props.env);
@@ -85,6 +94,16 @@ export class ClusterK8sStack extends EnvironmentStack {
       volumeBindingMode: "WaitForFirstConsumer",
       allowVolumeExpansion: true,
       parameters: { type: "gp3", encrypted: "true", kmsKeyId: volumeKey.targetKeyArn, "csi.storage.k8s.io/fstype": "ext4" },
+    });
+
+    // The plane stack binds its Pod Identity role to kube-system/cluster-autoscaler.
+    const autoscalerImage = env.kubernetes.clusterAutoscalerImages[config.cluster.kubernetesVersion];
+    if (!autoscalerImage) throw new Error(`${this.node.id}: no Cluster Autoscaler image for Kubernetes ${config.cluster.kubernetesVersion}`);
+    this.autoscaler = new ClusterAutoscaler(this, "cluster-autoscaler", {
+      chartVersion: env.kubernetes.charts.clusterAutoscaler,
+      imageTag: autoscalerImage,
+      clusterName: name,
+      region: config.region,
     });
 
     const controller = new LoadBalancerController(this, "load-balancer-controller", {
@@ -126,10 +145,26 @@ export class ClusterK8sStack extends EnvironmentStack {
         DB_READER_HOST_ALIAS: dns.reader,
         DB_PORT: String(POSTGRES_PORT),
         DB_NAME: databaseName(plane),
+        // Log in as this user with an IAM token (rds generate-db-auth-token), never a password.
+        DB_APP_USER: DATABASE_APP_USER,
+        DB_IAM_AUTH: "true",
         DB_CONNECTION_SECRET_NAME: databaseConnectionSecretName(env.name, plane),
         BUNDLE_BUCKET: env.bundleBucketName,
         BUNDLE_BUCKET_REGION: env.global.region,
       },
+    });
+
+    // The only reader of the master secret (the plane stack binds its role to this service account).
+    this.databaseUser = new DatabaseUserJob(this, "database-user", {
+      namespace: DATABASE_SETUP_NAMESPACE,
+      serviceAccount: DATABASE_SETUP_SERVICE_ACCOUNT,
+      applicationUser: DATABASE_APP_USER,
+      host: database.endpoint,
+      port: POSTGRES_PORT,
+      databaseName: databaseName(plane),
+      masterUsername: database.masterUsername,
+      masterSecretArn: database.masterUserSecret.get(0).secretArn,
+      region: config.region,
     });
 
     if (env.smokeTestApp) {

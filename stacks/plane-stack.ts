@@ -7,6 +7,7 @@
  */
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { CLUSTER_AUTOSCALER_SUBJECT, clusterAutoscalerStatements } from "../constructs/autoscaler";
 import { BundleBucket, bundleBucketStatements, type BundleBucketRef } from "../constructs/bundle-bucket";
 import { Cluster } from "../constructs/cluster";
 import { Database } from "../constructs/database";
@@ -18,6 +19,9 @@ import { PodIdentityRole } from "../constructs/pod-identity";
 import { PrivateZone, associateVpc, cname } from "../constructs/private-dns";
 import type { EnvironmentConfig, PlaneConfig } from "../src/config/schema";
 import {
+  DATABASE_APP_USER,
+  DATABASE_SETUP_NAMESPACE,
+  DATABASE_SETUP_SERVICE_ACCOUNT,
   GLOBAL_PLANE,
   WORKLOAD_NAMESPACE,
   WORKLOAD_SERVICE_ACCOUNT,
@@ -26,6 +30,7 @@ import {
   databaseConnectionSecretName,
   databaseDnsNames,
   databaseName,
+  databaseSetupRoleName,
   planeId,
   planeStackName,
   privateZoneName,
@@ -84,6 +89,10 @@ export class PlaneStack extends EnvironmentStack {
   readonly bundleBucket?: BundleBucket;
   /** The plane's workload role, bound to the workload service account. */
   readonly workloadRole: PodIdentityRole;
+  /** The Cluster Autoscaler's role, bound to its service account in kube-system. */
+  readonly autoscalerRole: PodIdentityRole;
+  /** The database setup job's role: the only reader of the master secret. */
+  readonly databaseSetupRole: PodIdentityRole;
   private readonly config: PlaneConfig;
   private readonly prefix: string;
 
@@ -99,6 +108,7 @@ export class PlaneStack extends EnvironmentStack {
     const logKey = this.addLogKey();
     this.network = this.addNetwork(logKey);
     this.cluster = this.addCluster(logKey);
+    this.autoscalerRole = this.addAutoscalerRole();
     this.ingress = this.addIngress();
     this.database = this.addDatabase();
     this.addDatabaseOutputs();
@@ -106,6 +116,7 @@ export class PlaneStack extends EnvironmentStack {
     else this.privateZone = this.addPrivateDns();
     if (plane.kind === "global") this.bundleBucket = this.addBundleBucket();
     this.workloadRole = this.addWorkloadRole();
+    this.databaseSetupRole = this.addDatabaseSetupRole();
     if (props.global) this.addPeering(props.global);
   }
 
@@ -174,6 +185,17 @@ export class PlaneStack extends EnvironmentStack {
     });
   }
 
+  /** The Cluster Autoscaler's identity: it owns the node groups' desired size within their min/max. */
+  private addAutoscalerRole(): PodIdentityRole {
+    return new PodIdentityRole(this, "cluster-autoscaler-role", {
+      roleName: `${this.prefix}-cluster-autoscaler`,
+      description: `Cluster Autoscaler of ${clusterName(this.plane)} (${CLUSTER_AUTOSCALER_SUBJECT.namespace}/${CLUSTER_AUTOSCALER_SUBJECT.serviceAccount})`,
+      clusterName: this.cluster.cluster.name,
+      ...CLUSTER_AUTOSCALER_SUBJECT,
+      statements: clusterAutoscalerStatements(this.cluster.cluster.name),
+    });
+  }
+
   /** The load balancer controller's identity and the public load balancer's group, admitted to the pods. */
   private addIngress(): IngressAccess {
     const ingress = new IngressAccess(this, "ingress", {
@@ -206,6 +228,7 @@ export class PlaneStack extends EnvironmentStack {
       accountId: this.env.accountId,
       region: this.config.region,
       connectionSecretName: databaseConnectionSecretName(this.env.name, this.plane),
+      applicationUser: DATABASE_APP_USER,
     });
   }
 
@@ -222,6 +245,10 @@ export class PlaneStack extends EnvironmentStack {
     new TerraformOutput(this, "database_connection_secret_arn", {
       value: this.database.connectionSecretArn,
       description: "ARN of the secret holding the non-secret connection document",
+    });
+    new TerraformOutput(this, "database_master_secret_arn", {
+      value: this.database.masterSecretArn,
+      description: "ARN of the RDS-managed master-password secret (break-glass only; see runbooks/access-databases.md)",
     });
   }
 
@@ -264,8 +291,25 @@ export class PlaneStack extends EnvironmentStack {
       serviceAccount: WORKLOAD_SERVICE_ACCOUNT,
       statements: [
         ...bundleBucketStatements(this.bundleRef, this.plane.kind === "global" ? "read-write" : "read"),
+        // The connection document and an IAM token as the application user; never the master secret.
         ...this.database.readStatements(),
+        ...this.database.connectStatements(),
       ],
+    });
+  }
+
+  /**
+   * The one-shot in-cluster job that creates the application database user: the only principal of the
+   * plane that may read the master password (its own namespace and service account).
+   */
+  private addDatabaseSetupRole(): PodIdentityRole {
+    return new PodIdentityRole(this, "database-setup-role", {
+      roleName: databaseSetupRoleName(this.env.name, this.plane),
+      description: `Creates the ${DATABASE_APP_USER} database user of ${this.database.identifier} (${DATABASE_SETUP_NAMESPACE}/${DATABASE_SETUP_SERVICE_ACCOUNT})`,
+      clusterName: this.cluster.cluster.name,
+      namespace: DATABASE_SETUP_NAMESPACE,
+      serviceAccount: DATABASE_SETUP_SERVICE_ACCOUNT,
+      statements: this.database.masterSecretStatements(),
     });
   }
 

@@ -73,18 +73,32 @@ describe.each(envs.flatMap((env) => planesOf(env).map((p) => ({ env, ...p, name:
       expect(trust).toEqual([{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
     });
 
-    it("may read exactly its own plane's database secrets, through Secrets Manager", () => {
+    it("may read exactly its own plane's connection document, through Secrets Manager, and never the master secret", () => {
       const statements = policyOf(policy.policy).Statement.filter((s) => /Database/.test(s.Sid));
-      const read = statements.find((s) => s.Sid === "ReadDatabaseSecrets");
+      expect(statements.map((s) => s.Sid)).toEqual(["ReadDatabaseConnectionDocument", "DecryptDatabaseConnectionDocument"]);
+      const [read, decrypt] = statements;
       expect(read.Action).toEqual(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
-      expect(read.Resource).toEqual([expect.stringMatching(/^\$\{aws_secretsmanager_secret\.database_/), expect.stringMatching(/^\$\{aws_rds_cluster\.database_.*master_user_secret\[0\]\.secret_arn\}$/)]);
-      const decrypt = statements.find((s) => s.Sid === "DecryptDatabaseSecrets");
+      expect(read.Resource).toMatch(/^\$\{aws_secretsmanager_secret\.database_connection-secret_[A-Z0-9]+\.arn\}$/);
       expect(decrypt.Condition.StringEquals["kms:ViaService"]).toMatch(/^secretsmanager\./);
       expect(decrypt.Resource).toMatch(/^\$\{aws_kms_key\.database_/);
+      expect(policy.policy).not.toMatch(/master_user_secret/);
+    });
+
+    it("connects to its own plane's database as cdn_app with an IAM token, and as no other user", () => {
+      const connect = policyOf(policy.policy).Statement.filter((s) => [s.Action].flat().some((a: string) => a.startsWith("rds-db:")));
+      expect(connect).toHaveLength(1);
+      const [clusterLogical] = Object.keys(tf.resource!.aws_rds_cluster);
+      const region = ref.kind === "global" ? env.global.region : env.regions.find((r) => r.key === ref.key)!.region;
+      expect(connect[0]).toEqual({
+        Sid: "ConnectAsApplicationUser",
+        Effect: "Allow",
+        Action: "rds-db:connect",
+        Resource: `arn:aws:rds-db:${region}:${env.accountId}:dbuser:\${aws_rds_cluster.${clusterLogical}.cluster_resource_id}/cdn_app`,
+      });
     });
 
     it(`grants ${ref.kind === "global" ? "read-write" : "read-only"} access to the bundle bucket and nothing wider`, () => {
-      const statements = policyOf(policy.policy).Statement.filter((s) => !/Database/.test(s.Sid));
+      const statements = policyOf(policy.policy).Statement.filter((s) => !/Database|ApplicationUser/.test(s.Sid));
       const actions = statements.flatMap((s) => [s.Action].flat());
       expect(actions).toContain("s3:GetObject");
       if (ref.kind === "global") expect(actions).toContain("s3:PutObject");

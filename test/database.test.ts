@@ -235,8 +235,10 @@ describe.each(planes)("database of $name", ({ env, config, db, name, identifier,
     expect(doc).toContain(`"readerHost" = ${clusterRef("reader_endpoint")}`);
     expect(doc).toContain('"port" = 5432');
     expect(doc).toContain(`"dbname" = "${dbname}"`);
-    expect(doc).toContain('"username" = "cdn_admin"');
-    expect(doc).toContain(`"masterUserSecretArn" = ${clusterRef("master_user_secret[0].secret_arn")}`);
+    // Applications log in as cdn_app with IAM tokens; nothing in the document leads to the master secret.
+    expect(doc).toContain('"username" = "cdn_app"');
+    expect(doc).toContain('"authentication" = "iam"');
+    expect(doc).not.toMatch(/master|cdn_admin/);
     expect(doc).not.toMatch(/rds\.amazonaws\.com|arn:aws:secretsmanager/);
     expect(doc).not.toMatch(/password"\s*=/i);
   });
@@ -288,6 +290,7 @@ describe("Database construct", () => {
     accountId: "123456789012",
     region: "us-east-1",
     connectionSecretName: "cdn-test-global/postgres/connection",
+    applicationUser: "cdn_app",
   };
 
   function synthWith(props: Partial<DatabaseProps>, extra?: (db: Database) => void): TfJson {

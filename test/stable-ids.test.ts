@@ -86,6 +86,7 @@ describe("removing the first element of a list changes no other resource", () =>
         accountId: "111111111111",
         region: "us-east-1",
         connectionSecretName: "x/postgres/connection",
+        applicationUser: "cdn_app",
         allowedSources: names.map((name) => ({ name, securityGroupId: `sg-${name}` })),
       };
       new Database(stackScope, "database", props);

@@ -3,7 +3,8 @@
  * with a rotating customer-managed key, all five control-plane log types to an encrypted log group with
  * retention, private endpoint (public only for listed CIDRs), `API` authentication with access entries,
  * managed node groups through a launch template (IMDSv2 with hop limit 1, encrypted gp3 root volumes, no
- * SSH), and pinned add-ons (vpc-cni, coredns, kube-proxy, eks-pod-identity-agent, aws-ebs-csi-driver with
+ * SSH) whose size between min and max is owned by the Cluster Autoscaler (`constructs/autoscaler`;
+ * Terraform ignores `desired_size` after creation), and pinned add-ons (vpc-cni, coredns, kube-proxy, eks-pod-identity-agent, aws-ebs-csi-driver with
  * its own Pod Identity role).
  *
  * Its `clusterSecurityGroupId` (the EKS-managed cluster security group, attached to the control plane
@@ -55,7 +56,7 @@ export interface NodeGroupProps {
   readonly minSize?: number;
   /** Maximum nodes. @default 5 */
   readonly maxSize?: number;
-  /** Desired nodes at creation; later owned by the autoscaler. @default minSize */
+  /** Desired nodes at creation; afterwards the Cluster Autoscaler owns it (Terraform ignores it). @default minSize */
   readonly desiredSize?: number;
   /** Root volume size in GiB. @default 50 */
   readonly diskSizeGiB?: number;
@@ -279,7 +280,10 @@ export class Cluster extends Construct {
         launchTemplate: { id: template.id, version: template.latestVersion.toString() },
         labels: { "cdn.platform/node-group": group.name },
         tags: { Name: `${props.name}-${group.name}` },
-        // The autoscaler owns the desired size after creation.
+        // After creation the Cluster Autoscaler (in-cluster stack; Pod Identity role in the plane stack)
+        // moves the desired size between min and max. Terraform must not reset it on every deploy, so it
+        // ignores desired_size; min and max stay managed here. Without an autoscaler this would freeze the
+        // group at its first size, so the autoscaler is not optional.
         lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
         dependsOn: [...nodePolicies, vpcCni, kubeProxy, podIdentityAgent],
       });

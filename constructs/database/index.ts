@@ -16,8 +16,12 @@
  * - a dedicated security group: TCP 5432 only from the given security groups (never from CIDR ranges),
  *   no egress;
  * - a Secrets Manager secret holding the **non-secret** connection document (engine, writer and reader
- *   hosts, port, database name, user name, ARN of the managed master-password secret), so clients find
+ *   hosts, port, database name, the application user and how it authenticates), so clients find
  *   everything from one name.
+ *
+ * Access is split three ways: workloads get {@link Database.readStatements} (the connection document)
+ * and {@link Database.connectStatements} (an IAM token for the application user, never a password);
+ * only the in-cluster setup job that creates that user gets {@link Database.masterSecretStatements}.
  *
  * Not settable with AWS provider 5.100.0: `auto_minor_version_upgrade` on `aws_rds_cluster` (added in
  * 6.x). RDS's default for Multi-AZ DB clusters is on, so minor upgrades are applied in the maintenance
@@ -113,8 +117,10 @@ export interface DatabaseProps {
   readonly slowStatementThresholdMs?: number;
   /** Enhanced monitoring interval in seconds (1, 5, 10, 15, 30 or 60). @default 60 */
   readonly monitoringIntervalSeconds?: number;
-  /** Whether IAM database authentication is enabled besides passwords (workloads connect with short-lived IAM tokens). @default true */
+  /** Whether IAM database authentication is enabled; must stay on: the application user logs in with IAM tokens only. @default true */
   readonly iamDatabaseAuthentication?: boolean;
+  /** The database user applications log in as, with IAM authentication only (created in-cluster, not here), e.g. `cdn_app`. */
+  readonly applicationUser: string;
   /** Retention of the PostgreSQL log group in days. @default 365 */
   readonly logRetentionDays?: number;
   /** Extra cluster parameters by name (e.g. `shared_preload_libraries` for pg_stat_statements); the TLS and logging ones are managed. @default {} */
@@ -171,10 +177,10 @@ export interface ConnectionDocument {
   readonly port: number;
   /** Database name. */
   readonly dbname: string;
-  /** Master user name (the password lives in the managed master secret). */
+  /** The user applications log in as. */
   readonly username: string;
-  /** ARN of the RDS-managed secret holding the master user's password. */
-  readonly masterUserSecretArn: string;
+  /** How that user authenticates: `iam` (a token from `rds generate-db-auth-token`, never a password). */
+  readonly authentication: "iam";
 }
 
 /** A PostgreSQL Multi-AZ DB cluster with its key, security group, parameters, monitoring and connection secret. */
@@ -193,6 +199,10 @@ export class Database extends Construct {
   readonly databaseName: string;
   /** Master user name (a literal). */
   readonly masterUsername: string;
+  /** The user applications log in as with IAM authentication (a literal). */
+  readonly applicationUser: string;
+  /** The account of the cluster (a literal). */
+  private readonly accountId: string;
   /** The cluster's security group. */
   readonly securityGroup: SecurityGroup;
   /** Id of the cluster's security group. */
@@ -234,6 +244,14 @@ export class Database extends Construct {
     this.port = POSTGRES_PORT;
     this.databaseName = props.databaseName;
     this.masterUsername = props.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
+    this.applicationUser = props.applicationUser;
+    this.accountId = props.accountId;
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.applicationUser) || this.applicationUser === this.masterUsername) {
+      throw new Error(`Database ${name}: applicationUser must be a lowercase PostgreSQL identifier (letters, digits, _) other than the master user, got ${JSON.stringify(this.applicationUser)}`);
+    }
+    if (props.iamDatabaseAuthentication === false) {
+      throw new Error(`Database ${name}: iamDatabaseAuthentication must stay on: ${this.applicationUser} logs in with IAM tokens only`);
+    }
 
     this.key = new EncryptionKey(this, "key", {
       description: `${name}: PostgreSQL storage, master secret, Performance Insights, logs, connection secret`,
@@ -352,7 +370,7 @@ export class Database extends Construct {
 
     this.connectionSecret = new SecretsmanagerSecret(this, "connection-secret", {
       name: props.connectionSecretName,
-      description: `How to reach PostgreSQL ${name} (no password: see masterUserSecretArn)`,
+      description: `How to reach PostgreSQL ${name} as ${this.applicationUser} (IAM authentication; no password)`,
       kmsKeyId: this.key.arn,
       recoveryWindowInDays: props.secretRecoveryWindowDays ?? DATABASE_DEFAULTS.secretRecoveryWindowDays,
       tags: { Name: props.connectionSecretName },
@@ -364,8 +382,8 @@ export class Database extends Construct {
       readerHost: this.readerEndpoint,
       port: POSTGRES_PORT,
       dbname: props.databaseName,
-      username: this.masterUsername,
-      masterUserSecretArn: this.masterSecretArn,
+      username: this.applicationUser,
+      authentication: "iam",
     };
     new SecretsmanagerSecretVersion(this, "connection-document", {
       secretId: this.connectionSecret.id,
@@ -378,24 +396,54 @@ export class Database extends Construct {
   }
 
   /**
-   * Identity-policy statements to read exactly this database's two secrets (the connection document
-   * and the managed master password) and decrypt them with this database's key, through Secrets
-   * Manager only.
+   * Identity-policy statements for workloads: read exactly this database's connection document (no
+   * password in it) and decrypt it with this database's key, through Secrets Manager only. The master
+   * secret is deliberately not included: see {@link Database.masterSecretStatements}.
    */
   readStatements(): Statement[] {
     return [
       {
-        sid: "ReadDatabaseSecrets",
+        sid: "ReadDatabaseConnectionDocument",
         actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-        resources: [this.connectionSecretArn, this.masterSecretArn],
+        resources: [this.connectionSecretArn],
       },
+      this.decryptThroughSecretsManager("DecryptDatabaseConnectionDocument"),
+    ];
+  }
+
+  /**
+   * Identity-policy statement for workloads: connect with an IAM token as exactly the application user
+   * of exactly this cluster (`rds-db:connect` on `dbuser:<cluster resource id>/<user>`).
+   */
+  connectStatements(): Statement[] {
+    return [
       {
-        sid: "DecryptDatabaseSecrets",
-        actions: ["kms:Decrypt"],
-        resources: [this.kmsKeyArn],
-        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${this.region}.amazonaws.com`] }],
+        sid: "ConnectAsApplicationUser",
+        actions: ["rds-db:connect"],
+        resources: [`arn:aws:rds-db:${this.region}:${this.accountId}:dbuser:${this.cluster.clusterResourceId}/${this.applicationUser}`],
       },
     ];
+  }
+
+  /**
+   * Identity-policy statements for the one principal that may read the master password (the in-cluster
+   * job that creates the application user): exactly the RDS-managed master secret, decrypted with this
+   * database's key through Secrets Manager only.
+   */
+  masterSecretStatements(): Statement[] {
+    return [
+      { sid: "ReadDatabaseMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [this.masterSecretArn] },
+      this.decryptThroughSecretsManager("DecryptDatabaseMasterSecret"),
+    ];
+  }
+
+  private decryptThroughSecretsManager(sid: string): Statement {
+    return {
+      sid,
+      actions: ["kms:Decrypt"],
+      resources: [this.kmsKeyArn],
+      conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${this.region}.amazonaws.com`] }],
+    };
   }
 
   /** Allows TCP 5432 from `securityGroupId` (e.g. an EKS cluster security group). */

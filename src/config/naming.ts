@@ -103,3 +103,21 @@ export function databaseDnsNames(env: string, plane: PlaneRef): { writer: string
   const label = plane.kind === "global" ? "global" : plane.key;
   return { writer: `${label}-db.${privateZoneName(env)}`, reader: `${label}-db-ro.${privateZoneName(env)}` };
 }
+
+/**
+ * The database user every plane's workloads log in as: IAM authentication only (member of `rds_iam`,
+ * no password), created by the in-cluster setup job. The workload role may `rds-db:connect` as exactly
+ * this user; nothing else it runs as may read the master password.
+ */
+export const DATABASE_APP_USER = "cdn_app";
+
+/** Namespace of the one-shot job that creates {@link DATABASE_APP_USER} (the only reader of the master secret). */
+export const DATABASE_SETUP_NAMESPACE = "cdn-db-setup";
+
+/** Service account of that job (bound to the plane's database setup role). */
+export const DATABASE_SETUP_SERVICE_ACCOUNT = "db-app-user-setup";
+
+/** Name of the plane's database setup IAM role (reads the master secret; bound to the setup job only). */
+export function databaseSetupRoleName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-db-setup`;
+}

@@ -211,8 +211,11 @@ const database = z
         message: `must be an enhanced monitoring interval in seconds: one of ${MONITORING_INTERVALS.join(", ")}`,
       })
       .default(DATABASE_DEFAULTS.monitoringIntervalSeconds),
-    /** Whether IAM database authentication is enabled besides password authentication. */
-    iamDatabaseAuthentication: z.boolean().default(DATABASE_DEFAULTS.iamDatabaseAuthentication),
+    /** Whether IAM database authentication is enabled besides password authentication (must be: workloads log in with IAM tokens only). */
+    iamDatabaseAuthentication: z
+      .boolean()
+      .default(DATABASE_DEFAULTS.iamDatabaseAuthentication)
+      .refine((v) => v, { message: "must be true: workloads log in as the application database user with IAM tokens only (it has no password), so turning it off locks them out" }),
     /** Retention of the exported PostgreSQL log group. */
     logRetentionDays: retentionDays.default(DATABASE_DEFAULTS.logRetentionDays),
     /** Extra cluster parameters by name (an escape hatch: `shared_preload_libraries` for pg_stat_statements, ...). */
@@ -352,8 +355,18 @@ const kubernetes = z
         kubePrometheusStack: semver,
         /** eks/aws-load-balancer-controller. */
         awsLoadBalancerController: semver,
+        /** autoscaler/cluster-autoscaler (https://kubernetes.github.io/autoscaler). */
+        clusterAutoscaler: semver,
       })
       .strict(),
+    /**
+     * Cluster Autoscaler image tag per Kubernetes minor: the autoscaler must match the control plane's
+     * minor version, so every plane's `cluster.kubernetesVersion` needs an entry here.
+     */
+    clusterAutoscalerImages: z.record(
+      z.enum(SUPPORTED_KUBERNETES_VERSIONS, { errorMap: () => ({ message: `must be a supported Kubernetes version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}` }) }),
+      z.string().regex(/^v\d+\.\d+\.\d+$/, "must be an exact Cluster Autoscaler image tag like v1.35.2"),
+    ),
     /** Monitoring sizes. */
     monitoring: z
       .object({
@@ -438,6 +451,13 @@ export const environmentSchema = z
     }
     const planes = [{ p: env.global, at: ["global"] as (string | number)[] }, ...env.regions.map((r, i) => ({ p: r as PlaneConfig, at: ["regions", i] }))];
     for (const { p, at } of planes) {
+      const version = p.cluster.kubernetesVersion;
+      const autoscalerTag = env.kubernetes.clusterAutoscalerImages[version];
+      if (autoscalerTag === undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...at, "cluster", "kubernetesVersion"], message: `needs a Cluster Autoscaler image for Kubernetes ${version} in kubernetes.clusterAutoscalerImages (the autoscaler's minor must match the cluster's)` });
+      } else if (!autoscalerTag.startsWith(`v${version}.`)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["kubernetes", "clusterAutoscalerImages", version], message: `must be a Cluster Autoscaler release for Kubernetes ${version} (v${version}.<patch>): the autoscaler's minor must match the cluster's` });
+      }
       if (env.name !== "dev" && !p.database.deletionProtection) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...at, "database", "deletionProtection"], message: `must be true in ${env.name}` });
       }
