@@ -22,3 +22,10 @@ export const HELM_CHARTS = {
   kubePrometheusStack: "88.5.3",
   awsLoadBalancerController: "3.5.0",
 } as const;
+
+/**
+ * The GitHub repository whose workflows plan and deploy every shared environment: the OIDC roles of
+ * each account trust only its jobs (docs/ci.md). Replace with the real `owner/name` before the first
+ * bootstrap apply.
+ */
+export const GITHUB_REPOSITORY = "acme/cdn-control-plane-infra";
