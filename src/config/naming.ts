@@ -147,3 +147,8 @@ export function stateKeyAlias(env: string): string {
 export function secretNamePrefix(env: string): string {
   return `cdn-${env}-`;
 }
+
+/** The plane a plane id names (`global` or `regional-<key>`), the inverse of {@link planeId}. */
+export function planeRefOf(id: string): PlaneRef {
+  return id === "global" ? GLOBAL_PLANE : regionalPlane(id.replace(/^regional-/, ""));
+}
