@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkEnvironmentProtection, evaluateProtection, type EnvironmentResponse } from "../tools/environment-protection";
+import { checkEnvironmentProtection, checkHeadOfBranch, evaluateProtection, type EnvironmentResponse } from "../tools/environment-protection";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", "github", name), "utf8");
 const PROD = { repository: "acme/cdn-control-plane-infra", environment: "prod", requireReviewers: true };
@@ -77,5 +77,23 @@ describe("checkEnvironmentProtection", () => {
     const hang = ((_url: string, init?: RequestInit) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)))) as unknown as typeof fetch;
     await expect(checkEnvironmentProtection(PROD, { token: "t0ken", fetch: hang, timeoutMs: 20 })).rejects.toThrow(/GitHub API timed out: GET https:\/\/api\.github\.com\/repos\/acme\/cdn-control-plane-infra\/environments\/prod/);
+  });
+});
+
+describe("checkHeadOfBranch", () => {
+  const ref = (sha: string) => JSON.stringify({ ref: "refs/heads/main", node_id: "MDM6UmVmcmVmcy9oZWFkcy9tYWlu", url: "https://api.github.com/repos/acme/cdn-control-plane-infra/git/refs/heads/main", object: { sha, type: "commit", url: `https://api.github.com/repos/acme/cdn-control-plane-infra/git/commits/${sha}` } });
+  const HEAD = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+
+  it("passes the head of main and refuses an older commit (a re-run of an old deploy)", async () => {
+    const { fetchImpl } = recorded({ "/git/ref/heads/main": [200, ref(HEAD)] });
+    expect(await checkHeadOfBranch("acme/cdn-control-plane-infra", "main", HEAD, { token: "t0ken", fetch: fetchImpl })).toEqual({ problems: [], warnings: [] });
+    const old = await checkHeadOfBranch("acme/cdn-control-plane-infra", "main", "0123456789abcdef0123456789abcdef01234567", { token: "t0ken", fetch: fetchImpl });
+    expect(old.problems).toEqual(["0123456789ab is no longer the head of main (now 6dcb09b5b578): not deploying an older commit; the run for the newer commit deploys it"]);
+  });
+
+  it("does not deploy when the head cannot be read", async () => {
+    const { fetchImpl } = recorded({ "/git/ref/heads/main": [403, fixture("forbidden.json")] });
+    const result = await checkHeadOfBranch("acme/cdn-control-plane-infra", "main", HEAD, { token: "t0ken", fetch: fetchImpl });
+    expect(result.problems[0]).toMatch(/^GET the head of main: HTTP 403 \(Resource not accessible by integration\)/);
   });
 });

@@ -125,3 +125,23 @@ export async function checkEnvironmentProtection(expect: ProtectionExpectation, 
   }
   return evaluateProtection(expect, environment, branches);
 }
+
+/**
+ * Whether `sha` is still the head of `branch` (`GET /repos/{owner}/{repo}/git/ref/heads/{branch}`):
+ * a deploy of an older commit (a late approval, a re-run of an old deploy) must not roll the
+ * environment back. Any API failure is a problem, never a pass.
+ */
+export async function checkHeadOfBranch(repository: string, branch: string, sha: string, options: ApiOptions): Promise<ProtectionResult> {
+  const url = `${(options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "")}/repos/${repository}/git/ref/heads/${branch}`;
+  const { status, body } = await getJson(url, options);
+  if (status !== 200) {
+    const message = (body as { message?: string }).message ?? "";
+    return { problems: [`GET the head of ${branch}: HTTP ${status}${message ? ` (${message})` : ""}: the job needs \`permissions: contents: read\`; not deploying without knowing the head`], warnings: [] };
+  }
+  const head = (body as { object?: { sha?: string } }).object?.sha;
+  if (head === sha) return { problems: [], warnings: [] };
+  return {
+    problems: [`${sha.slice(0, 12)} is no longer the head of ${branch} (now ${String(head).slice(0, 12)}): not deploying an older commit; the run for the newer commit deploys it`],
+    warnings: [],
+  };
+}
