@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { gateProblems, type NeededJob } from "../tools/ci-gate";
 
-const RULES = { required: ["build", "checkov", "state"], optional: ["comment"], schedule: "schedule", plan: "plan" };
+const RULES = { required: ["build", "checkov"], beforeSchedule: ["state"], optional: ["comment"], schedule: "schedule", plan: "plan" };
 const ok: NeededJob = { result: "success" };
 const needs = (over: Record<string, NeededJob> = {}, count = "3", blocking = "0"): Record<string, NeededJob> => ({
   build: ok,
@@ -30,8 +30,12 @@ describe("gateProblems", () => {
   it("fails a fork's pull request whose credentialed jobs were skipped", () => {
     const problems = gateProblems(needs({ state: { result: "skipped" }, schedule: { result: "skipped" }, plan: { result: "skipped" } }), RULES);
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/^state: skipped; nothing was checked \(a fork's pull request gets no OIDC token/);
-    expect(problems[1]).toMatch(/^schedule: skipped/);
+    expect(problems[0]).toMatch(/^schedule: skipped; nothing was checked \(a fork's pull request gets no OIDC token/);
+    expect(problems[1]).toMatch(/^state: skipped/);
+  });
+
+  it("accepts a skipped state job only when the schedule still ran (no environment with remote state)", () => {
+    expect(gateProblems(needs({ state: { result: "skipped" }, plan: { result: "skipped" } }, "0"), RULES)).toEqual([]);
   });
 
   it("fails skipped plans although stacks were scheduled, failed plans, and cancelled runs", () => {

@@ -20,6 +20,8 @@ export interface GateRules {
   readonly required: readonly string[];
   /** Jobs that may also be skipped (e.g. the comment in a merge queue, where there is no pull request). */
   readonly optional?: readonly string[];
+  /** Jobs that may be skipped only when the schedule still succeeded (the state job, when no environment has remote state). */
+  readonly beforeSchedule?: readonly string[];
   /** The job that decides what is planned, whose outputs `count` (stacks to plan) and `blocking` (unacknowledged removals) are read. */
   readonly schedule: string;
   /** The matrix job that plans; it may be skipped only when the schedule planned nothing. */
@@ -30,10 +32,16 @@ export interface GateRules {
 export function gateProblems(needs: Readonly<Record<string, NeededJob>>, rules: GateRules): string[] {
   const problems: string[] = [];
   const result = (job: string) => needs[job]?.result ?? "missing";
-  const all = [...rules.required, rules.schedule, rules.plan, ...(rules.optional ?? [])];
+  const all = [...rules.required, ...(rules.beforeSchedule ?? []), rules.schedule, rules.plan, ...(rules.optional ?? [])];
   for (const job of all) if (!(job in needs)) problems.push(`${job}: not among the gate's needs (fix the workflow)`);
   for (const job of [...rules.required, rules.schedule]) {
     const r = result(job);
+    if (r === "skipped") problems.push(`${job}: skipped; nothing was checked (a fork's pull request gets no OIDC token: push the branch to this repository to plan it)`);
+    else if (r !== "success") problems.push(`${job}: ${r}`);
+  }
+  for (const job of rules.beforeSchedule ?? []) {
+    const r = result(job);
+    if (r === "skipped" && result(rules.schedule) === "success") continue;
     if (r === "skipped") problems.push(`${job}: skipped; nothing was checked (a fork's pull request gets no OIDC token: push the branch to this repository to plan it)`);
     else if (r !== "success") problems.push(`${job}: ${r}`);
   }
