@@ -70,8 +70,8 @@ export interface MatrixOptions {
   readonly outdirName?: string;
   /**
    * Assign runners: stacks with a `kubernetes` or `helm` provider run on the CodeBuild-hosted runner
-   * of their plane's VPC (the `aws_codebuild_project` a dependency declares under
-   * {@link runnerProjectFor}'s name), everything else on {@link HOSTED_RUNNER}. An in-cluster stack
+   * of their plane's VPC (the `aws_codebuild_project` named {@link runnerProjectFor} that a stack of
+   * the same environment declares), everything else on {@link HOSTED_RUNNER}. An in-cluster stack
    * whose plane declares no runner yet is skipped with {@link NO_RUNNER_REASON}.
    */
   readonly runners?: { readonly runId: string; readonly runAttempt: string };
@@ -119,8 +119,9 @@ export function buildMatrix(output: SynthOutput, options: MatrixOptions = {}): S
       runner = HOSTED_RUNNER;
       if (needsClusterAccess(doc)) {
         const project = runnerProjectFor(name);
-        if (!declaresRunnerProject(output, dependencies, project)) {
-          skipped.push({ stack: name, reason: `${NO_RUNNER_REASON} (no CodeBuild runner project ${project} is declared in ${dependencies.join(", ") || "its plane stack"}; its cluster API is private)` });
+        const sameEnvironment = [...output.stacks.keys()].filter((s) => environmentOf(s) === environment && s !== name);
+        if (!declaresRunnerProject(output, sameEnvironment, project)) {
+          skipped.push({ stack: name, reason: `${NO_RUNNER_REASON} (no stack of ${environment} declares the CodeBuild runner project ${project}; the cluster API is private)` });
           continue;
         }
         runner = ciRunnerLabel(project, options.runners.runId, options.runners.runAttempt);
