@@ -1,12 +1,13 @@
-/** The dev environment: one account, smallest sizes, single NAT, local Terraform state. */
+/** The dev environment: one account, smallest sizes, single NAT; S3 state like every shared environment (docs/state.md). */
 import type { EnvironmentInput } from "../src/config/schema";
-import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, HELM_CHARTS } from "./shared";
+import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS } from "./shared";
 
 export const dev: EnvironmentInput = {
   name: "dev",
   accountId: "111111111111",
   tags: { Environment: "dev", Service: "cdn-control-plane", Team: "platform", CostCenter: "cc-4100" },
-  state: { backend: "local", bucket: "cdn-tfstate-dev-111111111111", region: "us-east-1" },
+  state: { backend: "s3", bucket: "cdn-tfstate-dev-111111111111", region: "us-east-1" },
+  ci: { repository: GITHUB_REPOSITORY },
   bundleBucketName: "cdn-config-bundles-dev",
   breakGlassRoleArn: "arn:aws:iam::111111111111:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, clusterAutoscalerImages: CLUSTER_AUTOSCALER_IMAGES, monitoring: { prometheusRetentionDays: 7, prometheusStorageGiB: 20, alertmanagerStorageGiB: 5, grafanaStorageGiB: 5 } },

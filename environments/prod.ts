@@ -1,12 +1,13 @@
 /** The prod environment: NAT per AZ, 4 vCPU / 16 GiB databases, deletion protection, S3 state. */
 import type { EnvironmentInput } from "../src/config/schema";
-import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, HELM_CHARTS } from "./shared";
+import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS } from "./shared";
 
 export const prod: EnvironmentInput = {
   name: "prod",
   accountId: "333333333333",
   tags: { Environment: "prod", Service: "cdn-control-plane", Team: "platform", CostCenter: "cc-4300" },
   state: { backend: "s3", bucket: "cdn-tfstate-prod-333333333333", region: "us-east-1" },
+  ci: { repository: GITHUB_REPOSITORY },
   bundleBucketName: "cdn-config-bundles",
   breakGlassRoleArn: "arn:aws:iam::333333333333:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, clusterAutoscalerImages: CLUSTER_AUTOSCALER_IMAGES, monitoring: { prometheusRetentionDays: 30, prometheusStorageGiB: 200, alertmanagerStorageGiB: 20, grafanaStorageGiB: 20 } },

@@ -34,3 +34,10 @@ export const CLUSTER_AUTOSCALER_IMAGES = {
   "1.35": "v1.35.2",
   "1.36": "v1.36.1",
 } as const;
+
+/**
+ * The GitHub repository whose workflows plan and deploy every shared environment: the OIDC roles of
+ * each account trust only its jobs (docs/ci.md). Replace with the real `owner/name` before the first
+ * bootstrap apply.
+ */
+export const GITHUB_REPOSITORY = "acme/cdn-control-plane-infra";

@@ -1,12 +1,13 @@
 /** The staging environment: production-shaped (NAT per AZ, deletion protection), S3 state, smaller nodes. */
 import type { EnvironmentInput } from "../src/config/schema";
-import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, HELM_CHARTS } from "./shared";
+import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS } from "./shared";
 
 export const staging: EnvironmentInput = {
   name: "staging",
   accountId: "222222222222",
   tags: { Environment: "staging", Service: "cdn-control-plane", Team: "platform", CostCenter: "cc-4200" },
   state: { backend: "s3", bucket: "cdn-tfstate-staging-222222222222", region: "us-east-1" },
+  ci: { repository: GITHUB_REPOSITORY },
   bundleBucketName: "cdn-config-bundles-staging",
   breakGlassRoleArn: "arn:aws:iam::222222222222:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, clusterAutoscalerImages: CLUSTER_AUTOSCALER_IMAGES, monitoring: { prometheusRetentionDays: 15, prometheusStorageGiB: 50, alertmanagerStorageGiB: 10, grafanaStorageGiB: 10 } },

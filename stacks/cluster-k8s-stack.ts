@@ -10,7 +10,6 @@ import { DataAwsRdsCluster } from "@cdktf/provider-aws/lib/data-aws-rds-cluster"
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Fn } from "cdktf";
 import type { Construct } from "constructs";
 import { ClusterAutoscaler } from "../constructs/autoscaler";
@@ -84,7 +83,6 @@ export class ClusterK8sStack extends EnvironmentStack {
     };
     new KubernetesProvider(this, "kubernetes", { ...connection, exec: [eksExecAuth(name, config.region)] });
     new HelmProvider(this, "helm", { kubernetes: { ...connection, exec: eksExecAuth(name, config.region) } });
-    new RandomProvider(this, "random", {});
 
     const volumeKey = new DataAwsKmsAlias(this, "volume-key", { name: planeStack.cluster.key.aliasName });
     const storageClass = new StorageClassV1(this, "gp3", {

@@ -8,7 +8,7 @@ import { dev } from "../environments/dev";
 import { ENVIRONMENTS } from "../environments";
 import { ConfigError, loadEnvironment } from "../src/config/load";
 import type { EnvironmentInput } from "../src/config/schema";
-import { loadEnvironments, stateBackendOverride } from "../src/config/environments";
+import { loadEnvironments, rejectStateBackendOverride } from "../src/config/environments";
 
 const FILE = "environments/dev.ts";
 
@@ -46,10 +46,10 @@ describe("environment files", () => {
     expect(prodEnv.regions.every((r) => r.natGateways === "per-az")).toBe(true);
   });
 
-  it("staging and prod keep state in S3, dev locally", () => {
+  it("every environment keeps state in S3, dev included", () => {
     const envs = loadEnvironments();
     expect(envs.map((e) => [e.name, e.state.backend])).toEqual([
-      ["dev", "local"],
+      ["dev", "s3"],
       ["staging", "s3"],
       ["prod", "s3"],
     ]);
@@ -178,17 +178,24 @@ describe("synth stops before writing anything on bad input", () => {
   });
 });
 
-describe("CDN_STATE_BACKEND override", () => {
-  it("moves dev to the S3 backend for CI, and nothing else", () => {
-    const [dev] = loadEnvironments(["dev"], { stateBackend: "s3" });
-    expect(dev.state.backend).toBe("s3");
-    expect(dev.state.bucket).toBe("cdn-tfstate-dev-111111111111");
-    expect(loadEnvironments(["dev"])[0].state.backend).toBe("local");
+describe("one source of truth for state", () => {
+  it("keeps every shared environment, dev included, in S3", () => {
+    const envs = loadEnvironments();
+    expect(envs.length).toBeGreaterThan(0);
+    for (const env of envs) expect([env.name, env.state.backend, env.sandbox]).toEqual([env.name, "s3", false]);
   });
 
-  it("accepts only local or s3", () => {
-    expect(stateBackendOverride(undefined)).toBeUndefined();
-    expect(stateBackendOverride("s3")).toBe("s3");
-    expect(() => stateBackendOverride("gcs")).toThrow(/CDN_STATE_BACKEND[\s\S]*got "gcs"; must be "local" or "s3"/);
+  it("refuses local state for a shared environment, naming the field and the sandbox alternative", () => {
+    const raw = devWith((e) => (e.state.backend = "local"));
+    expect(() => loadEnvironment(raw, "environments/dev.ts")).toThrow(
+      /environments\/dev\.ts[\s\S]*state\.backend: got "local"; must be "s3" for a shared environment[\s\S]*sandbox: true/,
+    );
+    expect(loadEnvironment({ ...raw, sandbox: true }, "environments/dev.ts").state.backend).toBe("local");
+  });
+
+  it("rejects the removed CDN_STATE_BACKEND override instead of ignoring it", () => {
+    expect(() => rejectStateBackendOverride(undefined)).not.toThrow();
+    expect(() => rejectStateBackendOverride("")).not.toThrow();
+    expect(() => rejectStateBackendOverride("local")).toThrow(/CDN_STATE_BACKEND[\s\S]*got "local"; this override was removed/);
   });
 });

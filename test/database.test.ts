@@ -255,20 +255,14 @@ describe("no literal password anywhere", () => {
   it.each([...synth.text.keys()].sort())("%s has no password value, generated password or password-holding secret", (name) => {
     const text = synth.text.get(name)!;
     const tf = JSON.parse(text);
-    const inCluster = name.endsWith("-k8s");
     for (const [path, value] of keysMatching(tf, /passw(or)?d/i)) {
-      if (inCluster && path.startsWith(".resource.random_password")) continue; // the generator itself
-      // Only flags may mention passwords (e.g. manage_master_user_password = true), or, in the
-      // in-cluster stacks, a reference to a generated password (Grafana's admin secret).
-      if (inCluster && typeof value === "string") expect(value, `${name}${path}`).toMatch(/^\$\{random_password\.[A-Za-z0-9_-]+\.result\}$/);
-      else expect(typeof value, `${name}${path}`).toBe("boolean");
+      // Only flags may mention passwords (e.g. manage_master_user_password = true).
+      expect(typeof value, `${name}${path}`).toBe("boolean");
     }
     expect(text).not.toMatch(/"master_password(_wo)?"\s*:/);
-    if (!inCluster) {
-      // The plane stacks hold no generated secret at all: nothing for their state to leak.
-      expect(text).not.toMatch(/random_password|random_string/);
-      expect(Object.keys(tf.terraform.required_providers ?? {})).not.toContain("random");
-    }
+    // No stack generates a secret: nothing for its state to leak (Grafana's is generated in the cluster).
+    expect(text).not.toMatch(/random_password|random_string/);
+    expect(Object.keys(tf.terraform.required_providers ?? {})).not.toContain("random");
     for (const version of configsOf(tf, "aws_secretsmanager_secret_version")) {
       expect(version.secret_string ?? "").not.toMatch(/passw(or)?d"?\s*[=:]/i);
       expect(version.secret_binary).toBeUndefined();

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { countPlan, MAX_COMMENT_CHARS, missingPlans, PLAN_COMMENT_MARKER, readPlans, renderComment, toDiffHighlight, type PlanJson } from "../tools/plan-comment";
+import { commentSize, countPlan, MAX_COMMENT_CHARS, missingPlans, PLAN_COMMENT_MARKER, readPlans, renderComment, toDiffHighlight, type PlanJson, type StackPlan } from "../tools/plan-comment";
 
 const FIXTURES = join(__dirname, "fixtures", "plans");
 
@@ -108,7 +108,7 @@ describe("renderComment", () => {
         writeFileSync(join(dir, `plan-s${i}`, "plan.txt"), "  + resource line\n".repeat(3000));
       }
       const body = renderComment(readPlans(dir));
-      expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+      expect(commentSize(body)).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
       expect(body).toContain("truncated");
       expect(body.match(/<details>/g)).toHaveLength(8);
     } finally {
@@ -139,5 +139,72 @@ describe("missingPlans", () => {
     const missing = missingPlans(plans, ["prod-global", "prod-regional-uswest", "dev-global"]);
     expect(missing.map((p) => [p.stack, p.status])).toEqual([["prod-regional-uswest", "failed"]]);
     expect(renderComment([...plans, ...missing])).toContain("Plan failed for `dev-regional-uswest`, `prod-regional-uswest`");
+  });
+});
+
+describe("GitHub's 65,536-character limit", () => {
+  /** A plan replacing `n` resources (the ~700-resource case that rendered ~67k characters before). */
+  function replacingPlan(stack: string, n: number): StackPlan {
+    const addresses = Array.from({ length: n }, (_, i) => `module.network.aws_vpc_security_group_ingress_rule.cluster_allows_peered_planes_on_443_${String(i).padStart(4, "0")}`).sort();
+    const text = addresses.map((a) => `  # ${a} must be replaced\n-/+ resource "x" "y" {\n      ~ id = "sgr-0123456789abcdef0" -> (known after apply) # forces replacement\n    }`).join("\n");
+    return {
+      stack,
+      status: "planned",
+      counts: { add: n, change: 0, destroy: n, replace: n, import: 0, forget: 0, move: 0, outputs: 0 },
+      destroyed: addresses,
+      replaced: addresses,
+      text,
+    };
+  }
+
+  it("keeps a 700-resource replacement under the limit, every section pointing at the artifacts", () => {
+    const runUrl = "https://github.com/acme/cdn-infra/actions/runs/42";
+    const body = renderComment([replacingPlan("prod-global", 700)], { runUrl, sha: "0123456789abcdef", infraDiff: "x ".repeat(40_000) });
+    expect(MAX_COMMENT_CHARS).toBe(65_536);
+    expect(commentSize(body)).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(commentSize(body)).toBeGreaterThan(MAX_COMMENT_CHARS * 0.5); // the space is used, not thrown away
+    expect(body).toContain("700 resource(s) will be DESTROYED (700 of them replaced");
+    expect(body).toMatch(/> - \.\.\. and \d+ more: see each stack's plan below and \[workflow run and plan artifacts\]\(https:\/\/github\.com\/acme\/cdn-infra\/actions\/runs\/42\)/);
+    expect(body).toContain(`full plan: artifact \`plan-prod-global\` of [the workflow run](${runUrl})`);
+    expect(body).toContain("artifact `infra-diff` of the workflow run");
+    expect(body.endsWith("</sub>\n")).toBe(true);
+  });
+
+  it("cuts at a line, counting multi-byte characters, when even the summary is too long", () => {
+    const many = Array.from({ length: 400 }, (_, i) => ({
+      ...replacingPlan(`prod-regional-r${String(i).padStart(3, "0")}`, 3),
+      text: "╷\n│ Error: ─── box drawing is 3 bytes per character ───\n╵\n".repeat(50),
+      status: "failed" as const,
+    }));
+    const body = renderComment(many, { maxChars: 20_000, runUrl: "https://example.invalid/run/7" });
+    expect(commentSize(body)).toBeLessThanOrEqual(20_000);
+    expect(body).toMatch(/cut to fit GitHub's comment limit; everything is in \[workflow run and plan artifacts\]\(https:\/\/example\.invalid\/run\/7\)\)\n$/);
+    expect(body.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
+  });
+});
+
+describe("deferred and removed stacks", () => {
+  it("shows deferred stacks with what they wait for and what is known offline, never as failed", () => {
+    const body = renderComment([], {
+      deferred: [{ stack: "prod-regional-uswest", waitsFor: ["prod-global"], reason: "prod-global is not applied yet (no state object)", offline: "151 resource(s) in the synthesized configuration; the offline diff below shows them" }],
+      skipped: [{ stack: "prod-global-k8s", reason: "no runner in the VPC yet" }],
+    });
+    expect(body).toContain("- `prod-regional-uswest` deferred: waits for `prod-global` (prod-global is not applied yet (no state object)); offline: 151 resource(s)");
+    expect(body).toContain("- `prod-global-k8s` not planned: no runner in the VPC yet");
+    expect(body).not.toMatch(/fail/i);
+  });
+
+  it("flags removed stacks as to destroy (manual step) and says the plan fails until acknowledged", () => {
+    const body = renderComment([], {
+      removed: [
+        { stack: "prod-regional-useast", key: "cdn-control-plane/prod-regional-useast.tfstate", resources: 96, acknowledged: false },
+        { stack: "prod-regional-euwest", key: "cdn-control-plane/prod-regional-euwest.tfstate", resources: 90, acknowledged: true },
+      ],
+    });
+    expect(body).toContain("2 stack(s) are in state but no longer synthesized: to destroy (manual step)");
+    expect(body).toContain("`prod-regional-useast` (`cdn-control-plane/prod-regional-useast.tfstate`, 96 resource(s)): **not acknowledged: the plan fails** until it is listed in `.github/removed-stacks.json`");
+    expect(body).toContain("`prod-regional-euwest` (`cdn-control-plane/prod-regional-euwest.tfstate`, 90 resource(s)): acknowledged");
+    expect(body).toContain("**This plan fails** until the removal of `prod-regional-useast` is acknowledged");
   });
 });

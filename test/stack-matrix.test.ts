@@ -3,19 +3,23 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildMatrix } from "../tools/stack-matrix";
+import { buildMatrix, HOSTED_RUNNER, NO_RUNNER_REASON, runnerProjectFor, stateLocations } from "../tools/stack-matrix";
 import { dependencyLevels, readSynthOutput } from "../src/app/synth-output";
 import { synthesizeAll } from "./helpers/synth";
 
 /** Writes a fake cdktf output: stacks with dependencies, a backend and a provider region. */
-function fakeOutput(stacks: Record<string, { deps?: string[]; backend?: string; region?: string }>): string {
+function fakeOutput(stacks: Record<string, { deps?: string[]; backend?: string; region?: string; k8s?: boolean; runnerProject?: string }>): string {
   const outdir = mkdtempSync(join(tmpdir(), "matrix-"));
   const manifest: Record<string, unknown> = {};
   for (const [name, s] of Object.entries(stacks)) {
     mkdirSync(join(outdir, "stacks", name), { recursive: true });
     const doc = {
       terraform: s.backend ? { backend: { [s.backend]: {} } } : {},
-      provider: { aws: [{ region: s.region ?? "us-east-1" }, { alias: "peer", region: "eu-west-1" }] },
+      provider: {
+        aws: [{ region: s.region ?? "us-east-1" }, { alias: "peer", region: "eu-west-1" }],
+        ...(s.k8s ? { kubernetes: [{}], helm: [{}] } : {}),
+      },
+      ...(s.runnerProject ? { resource: { aws_codebuild_project: { runner: { name: s.runnerProject } } } } : {}),
     };
     writeFileSync(join(outdir, "stacks", name, "cdk.tf.json"), JSON.stringify(doc));
     manifest[name] = { name, dependencies: s.deps ?? [], workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` };
@@ -77,5 +81,51 @@ describe("buildMatrix", () => {
     const outdir = fakeOutput({ "dev-x": {} });
     expect(buildMatrix(readSynthOutput(outdir), { remoteStateOnly: true }).include).toEqual([]);
     expect(buildMatrix(readSynthOutput(outdir)).include[0].backend).toBe("local");
+  });
+});
+
+describe("runners", () => {
+  it("runs AWS-only stacks on GitHub-hosted runners and in-cluster stacks on their plane's CodeBuild runner", () => {
+    const outdir = fakeOutput({
+      "prod-global": { backend: "s3", runnerProject: "cdn-prod-global-gha-runner" },
+      "prod-global-k8s": { backend: "s3", deps: ["prod-global"], k8s: true },
+      "prod-regional-uswest": { backend: "s3", deps: ["prod-global"], region: "us-west-2" },
+      "prod-regional-uswest-k8s": { backend: "s3", deps: ["prod-regional-uswest"], region: "us-west-2", k8s: true },
+    });
+    const matrix = buildMatrix(readSynthOutput(outdir), { runners: { runId: "1234", runAttempt: "2" } });
+    expect(matrix.include.map((e) => [e.stack, e.runner])).toEqual([
+      ["prod-global", HOSTED_RUNNER],
+      ["prod-global-k8s", "codebuild-cdn-prod-global-gha-runner-1234-2"],
+      ["prod-regional-uswest", HOSTED_RUNNER],
+    ]);
+    // The regional plane declares no runner project yet: its in-cluster stack is listed, not failed.
+    expect(matrix.skipped).toHaveLength(1);
+    expect(matrix.skipped[0].stack).toBe("prod-regional-uswest-k8s");
+    expect(matrix.skipped[0].reason).toBe(`${NO_RUNNER_REASON} (no stack of prod declares the CodeBuild runner project cdn-prod-regional-uswest-gha-runner; the cluster API is private)`);
+    // Without the option nothing changes: no runner field, nothing skipped.
+    const plain = buildMatrix(readSynthOutput(outdir));
+    expect(plain.include.every((e) => e.runner === undefined)).toBe(true);
+    expect(plain.include).toHaveLength(4);
+  });
+
+  it("names the runner project by the naming convention of each plane", () => {
+    expect(runnerProjectFor("dev-global-k8s")).toBe("cdn-dev-global-gha-runner");
+    expect(runnerProjectFor("staging-regional-euwest-k8s")).toBe("cdn-staging-regional-euwest-gha-runner");
+  });
+
+  it("lists the real synthesized in-cluster stacks as having no runner yet", () => {
+    const synth = synthesizeAll();
+    const matrix = buildMatrix(readSynthOutput(synth.outdir), { remoteStateOnly: true, runners: { runId: "1", runAttempt: "1" } });
+    const k8s = Object.keys(synth.manifest.stacks).filter((s) => s.endsWith("-k8s"));
+    expect(k8s.length).toBeGreaterThan(0);
+    expect(matrix.skipped.filter((s) => s.reason.startsWith(NO_RUNNER_REASON)).map((s) => s.stack).sort()).toEqual(k8s.sort());
+    const locations = stateLocations(readSynthOutput(synth.outdir), matrix);
+    expect(locations.find((l) => l.environment === "dev")).toEqual({
+      environment: "dev",
+      bucket: "cdn-tfstate-dev-111111111111",
+      prefix: "cdn-control-plane",
+      region: "us-east-1",
+      roleVariable: "AWS_PLAN_ROLE_ARN_DEV",
+    });
   });
 });

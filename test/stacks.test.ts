@@ -39,7 +39,7 @@ describe.each(envs)("stacks of $name", (env) => {
     const tf = stack(synth, name);
     const providers = Object.keys(tf.terraform.required_providers).sort();
     // Plane and bootstrap stacks stay AWS-only so that real terraform validates them offline.
-    expect(providers).toEqual(name.endsWith("-k8s") ? ["aws", "helm", "kubernetes", "random"] : ["aws"]);
+    expect(providers).toEqual(name.endsWith("-k8s") ? ["aws", "helm", "kubernetes"] : ["aws"]);
     for (const provider of tf.provider!.aws) {
       expect(provider.allowed_account_ids).toEqual([env.accountId]);
       const tags = provider.default_tags[0].tags;

@@ -14,25 +14,67 @@ describe("the repository's workflows", () => {
     expect(problems).toEqual([]);
   });
 
-  it("plan: OIDC per job, Terraform 1.11.4, one comment found by its marker", () => {
+  it("plan: pull requests and the merge queue, OIDC per job, one comment found by its marker", () => {
     const plan = read("plan.yml");
-    expect(plan).toMatch(/^on:\n {2}pull_request:/m);
-    expect(plan).toContain('TERRAFORM_VERSION: "1.11.4"');
+    expect(plan).toMatch(/^on:\n {2}pull_request:\n {4}branches: \[main\]\n {2}merge_group:/m);
     expect(plan).toContain("role-to-assume: ${{ vars[matrix.roleVariable] }}");
     expect(plan).toMatch(/permissions:\n {6}contents: read\n {6}id-token: write/);
     expect(plan).toContain("<!-- cdn-infra-plan-comment -->");
-    expect(plan).toContain("matrix: ${{ fromJSON(needs.build.outputs.matrix) }}");
+    expect(plan).toContain("matrix: ${{ fromJSON(needs.schedule.outputs.matrix) }}");
+    expect(plan).toContain("runs-on: ${{ matrix.runner }}");
     expect(plan).not.toMatch(/aws-access-key-id|aws-secret-access-key/);
   });
 
-  it("deploy: dev, then staging, then prod, each in its GitHub environment and never two at once", () => {
+  it("plan: one gate needs every job and runs always; the comment never runs on a cancelled run", () => {
+    const plan = read("plan.yml");
+    const jobs = [...plan.slice(plan.indexOf("\njobs:\n")).matchAll(/^ {2}([a-z][a-z0-9-]*):\n/gm)].map((m) => m[1]);
+    expect(jobs).toEqual(["build", "checkov", "state", "schedule", "plan", "comment", "gate"]);
+    expect(plan).toMatch(/ {2}gate:\n(?:.*\n)*? {4}needs: \[build, checkov, state, schedule, plan, comment\]\n {4}if: always\(\)\n/);
+    const comment = plan.slice(plan.indexOf("\n  comment:"), plan.indexOf("\n  gate:"));
+    expect(comment).toContain("if: ${{ !cancelled() &&");
+    expect(plan).not.toMatch(/if: always\(\) &&/);
+  });
+
+  it("every workflow: Node from .nvmrc (22), Terraform from .terraform-version, uploads that survive re-runs", () => {
+    expect(readFileSync(join(WORKFLOWS, "..", "..", ".nvmrc"), "utf8")).toBe("22\n");
+    expect(readFileSync(join(WORKFLOWS, "..", "..", ".terraform-version"), "utf8")).toMatch(/^\d+\.\d+\.\d+\n$/);
+    for (const name of ["plan.yml", "deploy-environment.yml"]) {
+      const text = read(name);
+      expect(text).not.toMatch(/node-version:|NODE_VERSION|TERRAFORM_VERSION/);
+      expect(text.match(/node-version-file: \.nvmrc/g)?.length ?? 0, name).toBeGreaterThan(0);
+      expect(text).toContain('echo "terraform=$(cat .terraform-version)"');
+      for (const m of text.matchAll(/terraform_version: (.*)/g)) expect(m[1], name).toMatch(/^\$\{\{ (steps\.versions|needs\.(build|prepare))\.outputs\.terraform \}\}$/);
+      // Every upload replaces an earlier attempt's artifact, except the failure upload whose name carries the attempt.
+      const uploads = text.split("uses: actions/upload-artifact@").slice(1).map((u) => u.slice(0, u.search(/\n {6}- /) >>> 0));
+      expect(uploads.length).toBeGreaterThan(0);
+      for (const u of uploads) expect(u.includes("overwrite: true") || u.includes("attempt-${{ github.run_attempt }}"), u.slice(0, 200)).toBe(true);
+    }
+  });
+
+  it("deploy: main only, dev then staging then prod, each through the reusable workflow", () => {
     const deploy = read("deploy.yml");
+    expect(deploy).toContain('if [ "$REF" != "refs/heads/main" ]; then');
+    expect(deploy).toMatch(/dev:\n(.*\n)*? {4}needs: main-only\n/);
     expect(deploy).toMatch(/staging:\n(.*\n)*? {4}needs: dev\n/);
     expect(deploy).toMatch(/prod:\n(.*\n)*? {4}needs: staging\n/);
     for (const env of ["DEV", "STAGING", "PROD"]) expect(deploy).toContain(`vars.AWS_DEPLOY_ROLE_ARN_${env}`);
+    expect(deploy).toMatch(/environment: dev\n {6}require-reviewers: false/);
+    expect(deploy).toMatch(/environment: prod\n {6}require-reviewers: true/);
+  });
+
+  it("deploy: saved plans applied after approval, no concurrency group on the approval, head-of-main checked", () => {
     const reusable = read("deploy-environment.yml");
-    expect(reusable).toContain("environment: ${{ inputs.environment }}");
-    expect(reusable).toMatch(/concurrency:\n {6}group: deploy-\$\{\{ inputs.environment \}\}\n {6}cancel-in-progress: false/);
+    const apply = reusable.slice(reusable.indexOf("\n  apply:"));
+    expect(apply).toContain("environment: ${{ inputs.environment }}");
+    expect(apply).not.toContain("concurrency:");
+    expect(apply).toContain('--head-of main --sha "$SHA"');
+    expect(apply).toContain("terraform -chdir=\"$dir\" apply -input=false -no-color -lock-timeout=10m tfplan");
+    expect(apply).toContain("if: failure() || cancelled()");
+    expect(apply).toContain("errored.tfstate");
+    const plan = reusable.slice(reusable.indexOf("\n  plan:"), reusable.indexOf("\n  review:"));
+    expect(plan).not.toContain("environment:");
+    expect(plan).toContain('-out="$out/tfplan"');
+    expect(reusable).toMatch(/concurrency:\n {6}group: deploy-plan-\$\{\{ inputs\.environment \}\}\n {6}cancel-in-progress: true/);
     expect(reusable).toContain("--remote-state-only");
   });
 });

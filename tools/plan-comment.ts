@@ -6,6 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
+import type { DeferredStack, RemovedStack } from "./plan-schedule";
+import { ACKNOWLEDGED_REMOVALS_PATH } from "./plan-schedule";
 
 /** Where the notes for changes that need more than an apply live (linked when a plan destroys or replaces). */
 export const UPGRADE_NOTES_PATH = "docs/upgrades/README.md";
@@ -13,8 +15,17 @@ export const UPGRADE_NOTES_PATH = "docs/upgrades/README.md";
 /** The hidden marker that identifies the comment, so each run updates it instead of adding another. */
 export const PLAN_COMMENT_MARKER = "<!-- cdn-infra-plan-comment -->";
 
-/** GitHub rejects comment bodies over 65,536 characters; stay safely under. */
-export const MAX_COMMENT_CHARS = 60_000;
+/**
+ * GitHub rejects a comment body over 65,536 characters with 422 (and the previous comment stays up,
+ * looking current). The renderer caps the body's UTF-8 size at this, which is never fewer bytes than
+ * characters, so the body fits whichever way it is counted.
+ */
+export const MAX_COMMENT_CHARS = 65_536;
+
+/** Size of a comment body as the cap counts it: UTF-8 bytes (>= its length in characters). */
+export function commentSize(body: string): number {
+  return Buffer.byteLength(body, "utf8");
+}
 
 /** One resource change of `terraform show -json` (the fields we read). */
 export interface PlanResourceChange {
@@ -234,6 +245,21 @@ export interface CommentContext {
   readonly skipped?: readonly { stack: string; reason: string }[];
   /** The offline infrastructure diff (`npm run diff`) text, folded under the plans. */
   readonly infraDiff?: string;
+  /** Stacks deferred because an upstream stack is not applied yet (tools/plan-schedule.ts). */
+  readonly deferred?: readonly DeferredStack[];
+  /** Stacks in state but no longer synthesized (tools/plan-schedule.ts). */
+  readonly removed?: readonly RemovedStack[];
+}
+
+/** Where the whole plan of a stack is: its artifact in the workflow run. */
+function artifactPointer(stack: string, context: CommentContext): string {
+  const run = context.runUrl ? `[the workflow run](${context.runUrl})` : "the workflow run";
+  return `full plan: artifact \`plan-${stack}\` of ${run}`;
+}
+
+/** The first `max` items, and a line saying how many more there are and where they are. */
+function capped(items: readonly string[], max: number, more: (n: number) => string): string[] {
+  return items.length <= max ? [...items] : [...items.slice(0, max), more(items.length - max)];
 }
 
 /** A link to the upgrade notes: absolute when the run URL names the repository, else the repository path. */
@@ -243,76 +269,124 @@ export function upgradeNotesLink(context: CommentContext): string {
   return repo ? `[${UPGRADE_NOTES_PATH}](${repo}/blob/${ref}/${UPGRADE_NOTES_PATH})` : `\`${UPGRADE_NOTES_PATH}\``;
 }
 
-/** Renders the comment body (deterministic for the same inputs). */
+/**
+ * Renders the comment body (deterministic for the same inputs). Every section is capped (lists of
+ * addresses and stacks, each folded plan, the offline diff), each with a pointer to the artifacts, and
+ * the whole body never exceeds `maxChars` UTF-8 bytes: detail shrinks step by step, and as a last
+ * resort the body is cut at a line with a pointer to the run.
+ */
 export function renderComment(plans: readonly StackPlan[], context: CommentContext = {}): string {
   const maxChars = context.maxChars ?? MAX_COMMENT_CHARS;
   const failed = plans.filter((p) => p.status === "failed");
   const destroying = plans.filter((p) => p.destroyed.length > 0);
+  const removed = context.removed ?? [];
+  const blocking = removed.filter((r) => !r.acknowledged && r.resources !== 0);
   const totals = plans.reduce(
     (t, p) => ({ add: t.add + (p.counts?.add ?? 0), change: t.change + (p.counts?.change ?? 0), destroy: t.destroy + (p.counts?.destroy ?? 0) }),
     { add: 0, change: 0, destroy: 0 },
   );
+  const runLink = context.runUrl ? `[workflow run and plan artifacts](${context.runUrl})` : "the workflow run's artifacts";
 
-  const head: string[] = [PLAN_COMMENT_MARKER, "## Terraform plan", ""];
-  if (destroying.length > 0) {
-    const replaced = destroying.reduce((n, p) => n + p.replaced.length, 0);
-    head.push(
-      "> [!CAUTION]",
-      `> ## :rotating_light: ${totals.destroy} resource(s) will be DESTROYED${replaced ? ` (${replaced} of them replaced: destroyed and re-created)` : ""}`,
-      ">",
-    );
-    for (const p of destroying) {
-      for (const address of p.destroyed) {
-        head.push(`> - \`${p.stack}\`: \`${address}\`${p.replaced.includes(address) ? " (replace)" : ""}`);
-      }
+  const head = (listCap: number): string[] => {
+    const out: string[] = [PLAN_COMMENT_MARKER, "## Terraform plan", ""];
+    if (destroying.length > 0) {
+      const replaced = destroying.reduce((n, p) => n + p.replaced.length, 0);
+      out.push(
+        "> [!CAUTION]",
+        `> ## :rotating_light: ${totals.destroy} resource(s) will be DESTROYED${replaced ? ` (${replaced} of them replaced: destroyed and re-created)` : ""}`,
+        ">",
+      );
+      const addresses = destroying.flatMap((p) => p.destroyed.map((a) => `> - \`${p.stack}\`: \`${a}\`${p.replaced.includes(a) ? " (replace)" : ""}`));
+      out.push(...capped(addresses, listCap, (n) => `> - ... and ${n} more: see each stack's plan below and ${runLink}`));
+      out.push(">", `> Before approving, read the matching upgrade note in ${upgradeNotesLink(context)} (what is replaced, state moves, apply order, rollback), or add one.`, "");
     }
-    const notes = upgradeNotesLink(context);
-    head.push(">", `> Before approving, read the matching upgrade note in ${notes} (what is replaced, state moves, apply order, rollback), or add one.`);
-    head.push("");
-  }
-  if (failed.length > 0) {
-    head.push("> [!WARNING]", `> Plan failed for ${failed.map((p) => `\`${p.stack}\``).join(", ")}: see below.`, "");
-  }
-  if (plans.length === 0) head.push("No stack was planned.", "");
-  else {
-    head.push("| stack | to add | to change | to destroy | |", "|---|---:|---:|---:|---|");
-    for (const p of plans) {
-      const c = p.counts;
-      const note = [p.status === "failed" ? ":x: plan failed" : c && c.add + c.change + c.destroy === 0 ? "no changes" : "", c?.replace ? `${c.replace} replaced` : "", p.note ?? ""]
-        .filter(Boolean)
-        .join("; ");
-      head.push(c ? `| \`${p.stack}\` | ${num(c.add)} | ${num(c.change)} | ${num(c.destroy, true)} | ${note} |` : `| \`${p.stack}\` | - | - | - | ${note} |`);
+    if (removed.length > 0) {
+      out.push(
+        "> [!CAUTION]",
+        `> ## :wastebasket: ${removed.length} stack(s) are in state but no longer synthesized: to destroy (manual step)`,
+        ">",
+        "> Removing a stack from the code does not destroy its resources; they keep running (and costing) until someone destroys them.",
+        ">",
+      );
+      const lines = removed.map(
+        (r) =>
+          `> - \`${r.stack}\` (\`${r.key}\`, ${r.resources === undefined ? "resources not counted" : `${r.resources} resource(s)`}): ${
+            r.acknowledged ? "acknowledged" : r.resources === 0 ? "already destroyed; delete the state object" : `**not acknowledged: the plan fails** until it is listed in \`${ACKNOWLEDGED_REMOVALS_PATH}\``
+          }`,
+      );
+      out.push(...capped(lines, listCap, (n) => `> - ... and ${n} more: see the schedule in ${runLink}`), "");
     }
-    head.push(`| **total** | **${totals.add}** | **${totals.change}** | **${totals.destroy}** | |`, "");
-  }
-  for (const s of context.skipped ?? []) head.push(`- \`${s.stack}\` not planned: ${s.reason}`);
-  if (context.skipped?.length) head.push("");
+    if (failed.length > 0) {
+      const names = capped(failed.map((p) => `\`${p.stack}\``), listCap, (n) => `and ${n} more`);
+      out.push("> [!WARNING]", `> Plan failed for ${names.join(", ")}: see below.`, "");
+    }
+    if (plans.length === 0) out.push("No stack was planned.", "");
+    else {
+      const rows = plans.map((p) => {
+        const c = p.counts;
+        const note = [p.status === "failed" ? ":x: plan failed" : c && c.add + c.change + c.destroy === 0 ? "no changes" : "", c?.replace ? `${c.replace} replaced` : "", p.note ?? ""]
+          .filter(Boolean)
+          .join("; ");
+        return c ? `| \`${p.stack}\` | ${num(c.add)} | ${num(c.change)} | ${num(c.destroy, true)} | ${note} |` : `| \`${p.stack}\` | - | - | - | ${note} |`;
+      });
+      out.push("| stack | to add | to change | to destroy | |", "|---|---:|---:|---:|---|");
+      out.push(...capped(rows, Math.max(listCap, 10), (n) => `| ... ${n} more stack(s) | | | | see ${runLink} |`));
+      out.push(`| **total** | **${totals.add}** | **${totals.change}** | **${totals.destroy}** | |`, "");
+    }
+    const deferred = (context.deferred ?? []).map((d) => `- \`${d.stack}\` deferred: waits for ${d.waitsFor.map((w) => `\`${w}\``).join(", ")} (${d.reason}); offline: ${d.offline}`);
+    out.push(...capped(deferred, listCap, (n) => `- ... and ${n} more deferred stack(s): see ${runLink}`));
+    if (deferred.length) out.push("");
+    const skipped = (context.skipped ?? []).map((s) => `- \`${s.stack}\` not planned: ${s.reason}`);
+    out.push(...capped(skipped, listCap, (n) => `- ... and ${n} more stack(s) not planned: see ${runLink}`));
+    if (skipped.length) out.push("");
+    if (blocking.length > 0) out.push(`**This plan fails** until the removal of ${blocking.map((r) => `\`${r.stack}\``).join(", ")} is acknowledged (docs/ci.md, removed stacks).`, "");
+    return out;
+  };
   const footer = [
     "",
-    [context.sha ? `Planned at ${context.sha.slice(0, 12)}` : "", context.runUrl ? `[workflow run and plan artifacts](${context.runUrl})` : ""].filter(Boolean).join(" · "),
-    "<sub>Updated in place on every push. The folded plans below may be truncated; the artifacts hold them whole.</sub>",
+    [context.sha ? `Planned at ${context.sha.slice(0, 12)}` : "", context.runUrl ? runLink : ""].filter(Boolean).join(" · "),
+    "<sub>Updated in place on every push. Long sections are truncated to fit GitHub's comment limit; the artifacts hold every plan whole.</sub>",
   ];
 
   const withBodies = plans.filter((p) => p.status === "failed" || summaryOf(p) !== "no changes");
-  const render = (cap: number): string => {
+  const render = (cap: number, listCap: number): string => {
     const bodies = withBodies.map((p) => {
       const title = `${p.status === "failed" ? ":x: " : p.destroyed.length ? ":rotating_light: " : ""}<code>${p.stack}</code>: ${summaryOf(p)}`;
-      const text = cap <= 0 ? "(omitted to fit the comment; see the workflow run's artifacts)" : truncate(p.text.trim() || "(empty)", cap, "see the workflow run's artifacts");
+      const pointer = artifactPointer(p.stack, context);
+      const text = cap <= 0 ? `(omitted to fit the comment; ${pointer})` : truncate(p.text.trim() || "(empty)", cap, pointer);
       const body = p.status === "failed" ? fence(text, "text") : fence(toDiffHighlight(text), "diff");
       return ["<details>", `<summary>${title}</summary>`, "", body, "", "</details>"].join("\n");
     });
     if (context.infraDiff !== undefined) {
-      const text = cap <= 0 ? "(omitted to fit the comment; see the workflow run's artifacts)" : truncate(context.infraDiff.trim() || "(empty)", cap, "run `npm run diff` locally");
+      const hint = `artifact \`infra-diff\` of the workflow run, or \`npm run diff\` locally`;
+      const text = cap <= 0 ? `(omitted to fit the comment; ${hint})` : truncate(context.infraDiff.trim() || "(empty)", cap, hint);
       bodies.push(["<details>", "<summary>Offline infrastructure diff (synthesized configuration vs. the base branch)</summary>", "", fence(text, "text"), "", "</details>"].join("\n"));
     }
-    return [...head, ...bodies, ...footer].join("\n").trimEnd() + "\n";
+    return [...head(listCap), ...bodies, ...footer].join("\n").trimEnd() + "\n";
   };
   let cap = 20_000;
-  let body = render(cap);
-  while (body.length > maxChars && cap > 400) {
-    cap = Math.floor(cap * 0.7);
-    body = render(cap);
+  let listCap = 200;
+  let body = render(cap, listCap);
+  while (commentSize(body) > maxChars && (cap > 400 || listCap > 10)) {
+    cap = cap > 400 ? Math.floor(cap * 0.7) : cap;
+    if (cap <= 400 || commentSize(head(listCap).join("\n")) > maxChars / 2) listCap = Math.max(10, Math.floor(listCap * 0.6));
+    body = render(cap, listCap);
   }
-  if (body.length > maxChars) body = render(0);
+  if (commentSize(body) > maxChars) body = render(0, 10);
+  if (commentSize(body) > maxChars) body = cutToFit(body, maxChars, `\n\n... (cut to fit GitHub's comment limit; everything is in ${runLink})\n`);
   return body;
+}
+
+/** The longest prefix of whole lines that, with `tail`, fits `max` UTF-8 bytes. */
+function cutToFit(body: string, max: number, tail: string): string {
+  const lines = body.split("\n");
+  let size = commentSize(tail);
+  const kept: string[] = [];
+  for (const line of lines) {
+    const next = commentSize(line) + 1;
+    if (size + next > max) break;
+    kept.push(line);
+    size += next;
+  }
+  return `${kept.join("\n")}${tail}`;
 }

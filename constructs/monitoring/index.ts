@@ -1,14 +1,12 @@
 /**
  * In-cluster monitoring: the kube-prometheus-stack Helm release (Prometheus operator, Prometheus,
  * Alertmanager, Grafana, node-exporter, kube-state-metrics) in its own namespace. Grafana's admin
- * password is a `random_password` placed in a Kubernetes secret that the chart reads
- * (`grafana.admin.existingSecret`); it never appears in Helm values. Prometheus labels every series
+ * password is generated inside the cluster by the Grafana chart (a Secret it creates once and keeps on
+ * upgrades through `lookup`), so it is never in Terraform's configuration, plan or state. Prometheus labels every series
  * with the cluster, region and environment so that federated or remote-written data stays attributable.
  */
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 
@@ -49,23 +47,23 @@ export interface MonitoringProps {
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
-/** kube-prometheus-stack with a generated Grafana admin secret. */
+/** Helm release name (also the prefix of the Grafana subchart's resource names). */
+const RELEASE_NAME = "kube-prometheus-stack";
+
+/** kube-prometheus-stack with a Grafana admin secret generated in the cluster. */
 export class Monitoring extends Construct {
   /** The Helm release. */
   readonly release: Release;
-  /** Name of the Kubernetes secret holding Grafana's admin credentials. */
-  readonly grafanaSecretName = "grafana-admin";
+  /**
+   * Name of the Kubernetes secret (keys `admin-user`, `admin-password`) that the Grafana chart creates
+   * with a random password on first install and reuses on every upgrade.
+   */
+  readonly grafanaSecretName = `${RELEASE_NAME}-grafana`;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const namespace = new NamespaceV1(this, "namespace", {
       metadata: { name: props.namespace, labels: { "app.kubernetes.io/managed-by": "terraform", "pod-security.kubernetes.io/enforce": "privileged" } },
-    });
-    const password = new Password(this, "grafana-password", { length: 32, special: false });
-    const secret = new SecretV1(this, "grafana-admin", {
-      metadata: { name: this.grafanaSecretName, namespace: namespace.metadata.name },
-      data: { "admin-user": "admin", "admin-password": password.result },
-      type: "Opaque",
     });
     const volume = (gib: number) => ({
       spec: { storageClassName: props.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } },
@@ -90,7 +88,11 @@ export class Monitoring extends Construct {
       },
       grafana: {
         enabled: true,
-        admin: { existingSecret: this.grafanaSecretName, userKey: "admin-user", passwordKey: "admin-password" },
+        // kube-prometheus-stack defaults adminPassword to a well-known value; empty makes the Grafana
+        // chart generate a 40-character password into its Secret kube-prometheus-stack-grafana itself
+        // (randAlphaNum, kept across upgrades by a lookup of that Secret). Terraform never sees it
+        // (runbooks/kubernetes-health.md says how to read it).
+        adminPassword: "",
         persistence: { enabled: true, storageClassName: props.storageClassName, size: `${props.grafanaStorageGiB ?? MONITORING_DEFAULTS.grafanaStorageGiB}Gi` },
         defaultDashboardsTimezone: "utc",
       },
@@ -108,7 +110,7 @@ export class Monitoring extends Construct {
       },
     };
     this.release = new Release(this, "release", {
-      name: "kube-prometheus-stack",
+      name: RELEASE_NAME,
       repository: KUBE_PROMETHEUS_STACK_REPOSITORY,
       chart: "kube-prometheus-stack",
       version: props.chartVersion,
@@ -124,7 +126,7 @@ export class Monitoring extends Construct {
       atomic: false,
       cleanupOnFail: true,
       maxHistory: 10,
-      dependsOn: [namespace, secret, ...(props.dependsOn ?? [])],
+      dependsOn: [namespace, ...(props.dependsOn ?? [])],
     });
   }
 }

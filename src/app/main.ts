@@ -10,7 +10,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { buildApp } from "./app";
-import { loadEnvironments, stateBackendOverride } from "../config/environments";
+import { loadEnvironments, rejectStateBackendOverride } from "../config/environments";
 import { installSynthSpeedups } from "./perf";
 import { readSynthOutput } from "./synth-output";
 import { errorParagraph, formatSynthSummary } from "./synth-report";
@@ -32,7 +32,8 @@ function main(): void {
   const names = (process.env.CDN_ENVIRONMENTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   let environments;
   try {
-    environments = loadEnvironments(names, { stateBackend: stateBackendOverride(process.env.CDN_STATE_BACKEND) });
+    rejectStateBackendOverride(process.env.CDN_STATE_BACKEND);
+    environments = loadEnvironments(names);
   } catch (error) {
     fail("", error);
   }

@@ -6,18 +6,8 @@ import { ENVIRONMENTS } from "../../environments";
 import { ConfigError, loadEnvironment } from "./load";
 import type { EnvironmentConfig } from "./schema";
 
-/** Deliberate, per-run overrides of validated config (set by the entry point from the environment). */
-export interface ConfigOverrides {
-  /**
-   * Use this state backend for every selected environment instead of the one its file names: CI sets
-   * `s3` (CDN_STATE_BACKEND=s3) so that `dev`, local by default for laptops, is planned and deployed
-   * with the durable, locked state in its bootstrap bucket.
-   */
-  readonly stateBackend?: "local" | "s3";
-}
-
 /** Validates the named environments (all when `names` is empty). Throws ConfigError listing every problem. */
-export function loadEnvironments(names: readonly string[] = [], overrides: ConfigOverrides = {}): EnvironmentConfig[] {
+export function loadEnvironments(names: readonly string[] = []): EnvironmentConfig[] {
   const selected = names.length > 0 ? names : Object.keys(ENVIRONMENTS);
   const unknown = selected.filter((n) => !(n in ENVIRONMENTS));
   if (unknown.length > 0) {
@@ -32,7 +22,7 @@ export function loadEnvironments(names: readonly string[] = [], overrides: Confi
     try {
       const env = loadEnvironment(data, file);
       if (env.name !== name) throw new ConfigError(file, [`name: got ${JSON.stringify(env.name)}; must equal the file's environment "${name}"`]);
-      loaded.push(overrides.stateBackend ? { ...env, state: { ...env.state, backend: overrides.stateBackend } } : env);
+      loaded.push(env);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push(error.message);
@@ -42,11 +32,16 @@ export function loadEnvironments(names: readonly string[] = [], overrides: Confi
   return loaded;
 }
 
-/** Reads CDN_STATE_BACKEND (empty, `local` or `s3`); anything else is a ConfigError. */
-export function stateBackendOverride(value: string | undefined): ConfigOverrides["stateBackend"] {
-  if (value === undefined || value === "") return undefined;
-  if (value === "local" || value === "s3") return value;
-  throw new ConfigError("CDN_STATE_BACKEND", [`got ${JSON.stringify(value)}; must be "local" or "s3" (or unset to use each environment file's state.backend)`]);
+/**
+ * CDN_STATE_BACKEND used to move dev between local and S3 state per run, which let a laptop and CI keep
+ * two states of the same resources. It is gone: each environment file names its one backend. A set
+ * value stops synth with a message instead of being silently ignored.
+ */
+export function rejectStateBackendOverride(value: string | undefined): void {
+  if (value === undefined || value === "") return;
+  throw new ConfigError("CDN_STATE_BACKEND", [
+    `got ${JSON.stringify(value)}; this override was removed: every shared environment keeps its state in S3 as its file says (state.backend), and only a personal sandbox (sandbox: true) may use local state (docs/state.md). Unset it.`,
+  ]);
 }
 
 /** Several environment files failed; the message holds each file's report. */

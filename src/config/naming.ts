@@ -121,3 +121,52 @@ export const DATABASE_SETUP_SERVICE_ACCOUNT = "db-app-user-setup";
 export function databaseSetupRoleName(env: string, plane: PlaneRef): string {
   return `${resourcePrefix(env, plane)}-db-setup`;
 }
+
+/**
+ * Name of the CodeBuild project that hosts the plane's GitHub Actions runners inside its VPC
+ * (`cdn-<env>-<planeId>-gha-runner`); jobs select it with the label
+ * `codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`.
+ */
+export function ciRunnerProjectName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-gha-runner`;
+}
+
+/** The runner label of a CodeBuild-hosted GitHub Actions runner project for one workflow run attempt. */
+export function ciRunnerLabel(project: string, runId: string, runAttempt: string): string {
+  return `codebuild-${project}-${runId}-${runAttempt}`;
+}
+
+/** Name of the environment's read-only Terraform plan role (GitHub OIDC): `cdn-<env>-terraform-plan`. */
+export function terraformPlanRoleName(env: string): string {
+  return `cdn-${env}-terraform-plan`;
+}
+
+/** Name of the environment's Terraform deploy role (GitHub OIDC, the GitHub environment only): `cdn-<env>-terraform-deploy`. */
+export function terraformDeployRoleName(env: string): string {
+  return `cdn-${env}-terraform-deploy`;
+}
+
+/** ARN of an IAM role of the environment's account, by name. */
+export function roleArn(accountId: string, name: string): string {
+  return `arn:aws:iam::${accountId}:role/${name}`;
+}
+
+/** Key of a stack's state object in the environment's state bucket: `<keyPrefix>/<stack>.tfstate`. */
+export function stateObjectKey(keyPrefix: string, stack: string): string {
+  return `${keyPrefix}/${stack}.tfstate`;
+}
+
+/** Alias of the KMS key that encrypts the environment's Terraform state. */
+export function stateKeyAlias(env: string): string {
+  return `cdn-${env}-terraform-state`;
+}
+
+/** Prefix of every Secrets Manager secret name of an environment (each plane's {@link resourcePrefix} starts with it). */
+export function secretNamePrefix(env: string): string {
+  return `cdn-${env}-`;
+}
+
+/** The plane a plane id names (`global` or `regional-<key>`), the inverse of {@link planeId}. */
+export function planeRefOf(id: string): PlaneRef {
+  return id === "global" ? GLOBAL_PLANE : regionalPlane(id.replace(/^regional-/, ""));
+}

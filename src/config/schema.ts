@@ -386,7 +386,10 @@ const kubernetes = z
 
 const stateConfig = z
   .object({
-    /** `local` (state files under `state/` in the checkout) or `s3` (the bootstrap stack's bucket). */
+    /**
+     * `s3` (the bootstrap stack's bucket: the one source of truth, shared by laptops and CI) or `local`
+     * (state files under `state/` in one checkout): only a personal sandbox (`sandbox: true`) may use it.
+     */
     backend: z.enum(["local", "s3"]),
     /** Name of the state bucket the bootstrap stack creates. */
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, dashes)"),
@@ -394,6 +397,22 @@ const stateConfig = z
     region: z.string().regex(REGION_PATTERN, "must be an AWS region like us-east-1"),
     /** Prefix of every stack's state key (`<prefix>/<stack>.tfstate`). */
     keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, "must be a key prefix of lowercase letters, digits, '/', '_' and '-'").default("cdn-control-plane"),
+  })
+  .strict();
+
+/** How GitHub Actions reaches the account (docs/ci.md): the repository its OIDC roles trust. */
+const ciConfig = z
+  .object({
+    /** `owner/name` of the GitHub repository whose workflows plan and deploy this environment. */
+    repository: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository as owner/name, e.g. acme/cdn-control-plane-infra"),
+    /**
+     * ARN of an existing IAM OIDC provider for token.actions.githubusercontent.com (an account has at
+     * most one per URL); omitted: the bootstrap stack creates it.
+     */
+    oidcProviderArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, "must be the ARN of the account's OIDC provider for token.actions.githubusercontent.com")
+      .optional(),
   })
   .strict();
 
@@ -415,6 +434,13 @@ export const environmentSchema = z
       .catchall(z.string().max(256)),
     /** Where Terraform state is kept. */
     state: stateConfig,
+    /**
+     * A personal sandbox: deployed from one laptop only, never by CI, and the only kind of environment
+     * allowed local state. Shared environments (dev, staging, prod) keep their state in S3.
+     */
+    sandbox: z.boolean().default(false),
+    /** GitHub Actions access (the OIDC roles the bootstrap stack creates). */
+    ci: ciConfig,
     /** The global plane. */
     global: plane,
     /** The regional planes (at least one), each keyed by a short name. */
@@ -430,6 +456,13 @@ export const environmentSchema = z
   })
   .strict()
   .superRefine((env, ctx) => {
+    if (env.state.backend === "local" && !env.sandbox) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["state", "backend"],
+        message: `must be "s3" for a shared environment: CI plans and deploys it with the state in ${env.state.bucket}, and a second, local state would recreate everything (local state is only for a personal sandbox: sandbox: true)`,
+      });
+    }
     if (env.tags.Environment !== env.name) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["tags", "Environment"], message: `must equal the environment name "${env.name}"` });
     }

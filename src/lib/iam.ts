@@ -31,6 +31,8 @@ export interface Statement {
   readonly actions: readonly string[];
   /** Resources the statement covers (omit in trust policies). */
   readonly resources?: readonly string[];
+  /** Every resource except these (instead of `resources`; for a Deny that fences everything else off). */
+  readonly notResources?: readonly string[];
   /** Principals (resource and trust policies only). */
   readonly principals?: readonly Principal[];
   /** Principals the statement does not apply to. */
@@ -52,6 +54,7 @@ function renderStatement(s: Statement): Record<string, unknown> {
   if (s.notPrincipals) out.NotPrincipal = renderPrincipals(s.notPrincipals);
   out.Action = unwrap(s.actions);
   if (s.resources) out.Resource = unwrap(s.resources);
+  if (s.notResources) out.NotResource = unwrap(s.notResources);
   if (s.conditions && s.conditions.length > 0) {
     const block: Record<string, Record<string, unknown>> = {};
     for (const c of s.conditions) {

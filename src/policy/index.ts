@@ -16,5 +16,6 @@ export { LOAD_BALANCER_SG_TAG, loadBalancerSecurityGroupTags } from "./conventio
 export { evaluatePolicies, recordedSuppressions, POLICY_METADATA_KEY } from "./engine";
 export { formatViolations, PolicyViolationError, renderPolicyReport } from "./report";
 export { RULES, ruleById, UNUSED_SUPPRESSION_RULE } from "./rules";
+export { SCANNER_SKIPS, type ScannerSkip } from "./scanner-skips";
 export { PolicySuppressionError, reasonProblem, suppress, SUPPRESSION_METADATA_TYPE } from "./suppress";
 export type { AppliedSuppression, Finding, PolicyResult, RecordedSuppression, Rule, Severity, StackDocument, TfJson, Violation } from "./types";

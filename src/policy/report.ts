@@ -1,4 +1,5 @@
 /** Renders results: the console report that fails synth, and docs/policy-report.md. */
+import { SCANNER_SKIPS } from "./scanner-skips";
 import { RULES } from "./rules";
 import type { PolicyResult, Rule, Violation } from "./types";
 
@@ -86,6 +87,16 @@ export function renderPolicyReport(result: PolicyResult): string {
     }
     out.push("");
   }
+  out.push(
+    "## Checkov skips",
+    "",
+    "The pull-request workflow also runs Checkov over the synthesized stacks (docs/ci.md). Its `terraform_json` runner reads no inline suppressions, so `.checkov.yml` skips these checks as a whole; each is a known non-finding here, or the same finding the pack suppresses.",
+    "",
+    "| check | title | why it does not apply | policy-pack suppression |",
+    "|---|---|---|---|",
+  );
+  for (const s of SCANNER_SKIPS) out.push(`| ${s.check} | ${cell(s.title)} | ${cell(s.reason)} | ${s.suppressedAs ?? "none (no pack rule checks this)"} |`);
+  out.push("");
   out.push("## Rules", "", "| id | severity | title |", "|---|---|---|");
   for (const r of RULES) out.push(`| [${r.id}](#${r.id.toLowerCase()}-${slug(r.title)}) | ${r.severity} | ${cell(r.title)} |`);
   out.push("");

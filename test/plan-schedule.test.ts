@@ -1,0 +1,156 @@
+/**
+ * Dependency-ordered planning from a synthesized app and recorded state listings (the shapes of
+ * `aws s3api list-objects-v2 --output json` and the state summaries the state job makes): stacks whose
+ * upstream is not applied are deferred, never failed; stacks in state but no longer synthesized are
+ * removed and block until acknowledged. No AWS.
+ */
+import { describe, expect, it } from "vitest";
+import { readSynthOutput } from "../src/app/synth-output";
+import { loadEnvironments } from "../src/config/environments";
+import { blockingRemovals, remoteStateReads, schedulePlans, stackOfKey, type EnvironmentState } from "../tools/plan-schedule";
+import { buildMatrix, NO_RUNNER_REASON } from "../tools/stack-matrix";
+import { synthesize } from "./helpers/synth";
+
+const PREFIX = "cdn-control-plane";
+const synth = synthesize(loadEnvironments(["staging", "prod"]));
+const output = readSynthOutput(synth.outdir);
+const matrix = buildMatrix(output, { remoteStateOnly: true, runners: { runId: "42", runAttempt: "1" } });
+const regionalReads = remoteStateReads(output, "prod-regional-uswest").get("prod-global")!;
+
+/** A listing with one object per stack name (plus a lock file and a workspace object that must be ignored). */
+function listing(stacks: string[]): EnvironmentState["listing"] {
+  return {
+    Contents: [
+      ...stacks.map((s) => ({ Key: `${PREFIX}/${s}.tfstate`, Size: 182_000, LastModified: "2026-11-30T10:00:00.000Z" })),
+      { Key: `${PREFIX}/prod-global.tfstate.tflock`, Size: 120 },
+      { Key: `env:/other/${PREFIX}/prod-old.tfstate`, Size: 100 },
+    ],
+  };
+}
+
+describe("schedulePlans on the synthesized staging and prod stacks", () => {
+  it("reads which upstream outputs a regional stack needs", () => {
+    expect(regionalReads.size).toBeGreaterThan(0);
+    for (const o of regionalReads) expect(o).toMatch(/^cross-stack-output-/);
+  });
+
+  it("a first PR against empty accounts: every stack is deferred or planned, none fails", () => {
+    const schedule = schedulePlans(output, matrix, [
+      { environment: "staging", prefix: PREFIX, unavailable: "no plan role configured (AWS_PLAN_ROLE_ARN_STAGING is empty)" },
+      { environment: "prod", prefix: PREFIX, listing: {} },
+    ]);
+    // prod-global has no upstream: it plans (every resource to create); its dependants wait for it.
+    expect(schedule.plan.map((e) => e.stack)).toEqual(["prod-global"]);
+    expect(schedule.deferred.map((d) => [d.stack, d.waitsFor])).toEqual([
+      ["staging-global", ["staging-bootstrap"]],
+      ["prod-regional-uswest", ["prod-global"]],
+      ["staging-regional-uswest", ["staging-bootstrap"]],
+    ]);
+    const regional = schedule.deferred.find((d) => d.stack === "prod-regional-uswest")!;
+    expect(regional.reason).toBe("prod-global is not applied yet (no state object)");
+    expect(regional.offline).toMatch(/^\d+ resource\(s\) in the synthesized configuration; the offline diff below shows them$/);
+    // The in-cluster stacks have no runner in their VPC yet: skipped with that reason, not failed.
+    const k8s = schedule.skipped.filter((s) => s.stack.endsWith("-k8s"));
+    expect(k8s.map((s) => s.stack)).toEqual(["prod-global-k8s", "staging-global-k8s", "prod-regional-uswest-k8s", "staging-regional-uswest-k8s"]);
+    for (const s of k8s) expect(s.reason).toContain(NO_RUNNER_REASON);
+    expect(schedule.removed).toEqual([]);
+  });
+
+  it("plans a dependant once its upstream is applied with the outputs it reads", () => {
+    const schedule = schedulePlans(output, matrix, [
+      { environment: "staging", prefix: PREFIX, listing: {} },
+      {
+        environment: "prod",
+        prefix: PREFIX,
+        listing: listing(["prod-global"]),
+        summaries: { [`${PREFIX}/prod-global.tfstate`]: { resources: 120, types: ["aws_vpc"], outputs: [...regionalReads] } },
+      },
+    ]);
+    expect(schedule.plan.map((e) => e.stack)).toEqual(["prod-global", "staging-global", "prod-regional-uswest"]);
+    expect(schedule.deferred.map((d) => d.stack)).toEqual(["staging-regional-uswest"]);
+  });
+
+  it("defers a dependant when the upstream state lacks an output it reads, or is empty", () => {
+    const [first, ...rest] = [...regionalReads].sort();
+    const lacking = schedulePlans(output, matrix, [
+      { environment: "staging", prefix: PREFIX, listing: {} },
+      { environment: "prod", prefix: PREFIX, listing: listing(["prod-global"]), summaries: { [`${PREFIX}/prod-global.tfstate`]: { resources: 120, outputs: rest } } },
+    ]);
+    const regional = lacking.deferred.find((d) => d.stack === "prod-regional-uswest")!;
+    expect(regional.waitsFor).toEqual(["prod-global"]);
+    expect(regional.reason).toBe(`prod-global does not export ${first} yet (it is applied from an older commit)`);
+    const empty = schedulePlans(output, matrix, [
+      { environment: "staging", prefix: PREFIX, listing: {} },
+      { environment: "prod", prefix: PREFIX, listing: listing(["prod-global"]), summaries: { [`${PREFIX}/prod-global.tfstate`]: { resources: 0, outputs: [] } } },
+    ]);
+    expect(empty.deferred.find((d) => d.stack === "prod-regional-uswest")!.reason).toMatch(/state is empty/);
+  });
+
+  it("detects a stack in state that is no longer synthesized and blocks until acknowledged", () => {
+    const states: EnvironmentState[] = [
+      { environment: "staging", prefix: PREFIX, listing: listing(["staging-regional-euwest"]), summaries: { [`${PREFIX}/staging-regional-euwest.tfstate`]: { resources: 0 } } },
+      {
+        environment: "prod",
+        prefix: PREFIX,
+        listing: listing(["prod-global", "prod-regional-uswest", "prod-regional-useast", "prod-regional-useast-k8s"]),
+        summaries: {
+          [`${PREFIX}/prod-global.tfstate`]: { resources: 120, outputs: [...regionalReads] },
+          [`${PREFIX}/prod-regional-useast.tfstate`]: { resources: 96 },
+          [`${PREFIX}/prod-regional-useast-k8s.tfstate`]: { resources: 14 },
+        },
+      },
+    ];
+    const schedule = schedulePlans(output, matrix, states);
+    expect(schedule.removed.map((r) => [r.stack, r.resources, r.acknowledged])).toEqual([
+      ["prod-regional-useast", 96, false],
+      ["prod-regional-useast-k8s", 14, false],
+      ["staging-regional-euwest", 0, false],
+    ]);
+    // A destroyed stack (empty state) does not block; the others do until acknowledged.
+    expect(blockingRemovals(schedule).map((r) => r.stack)).toEqual(["prod-regional-useast", "prod-regional-useast-k8s"]);
+    const acked = schedulePlans(output, matrix, states, [{ stack: "prod-regional-useast", reason: "region retired (#123)" }]);
+    expect(blockingRemovals(acked).map((r) => r.stack)).toEqual(["prod-regional-useast-k8s"]);
+  });
+
+  it("refuses a truncated listing and an environment without recorded state", () => {
+    expect(() => schedulePlans(output, matrix, [{ environment: "staging", prefix: PREFIX, listing: {} }, { environment: "prod", prefix: PREFIX, listing: { IsTruncated: true } }])).toThrow(/truncated/);
+    expect(() => schedulePlans(output, matrix, [{ environment: "prod", prefix: PREFIX, listing: {} }])).toThrow(/no recorded state for environment staging/);
+  });
+});
+
+describe("stackOfKey", () => {
+  it("reads only <prefix>/<stack>.tfstate keys", () => {
+    expect(stackOfKey("a/b", "a/b/prod-global.tfstate")).toBe("prod-global");
+    expect(stackOfKey("a/b", "a/b/prod-global.tfstate.tflock")).toBeUndefined();
+    expect(stackOfKey("a/b", "a/b/nested/x.tfstate")).toBeUndefined();
+    expect(stackOfKey("a/b", "a/bc/x.tfstate")).toBeUndefined();
+  });
+});
+
+describe("tools/bin/plan-schedule.ts", () => {
+  it("writes the plan matrix, the deferred and blocking counts to GITHUB_OUTPUT and the schedule to --out", async () => {
+    const { mkdtempSync, readFileSync, writeFileSync, mkdirSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { spawnSync } = await import("node:child_process");
+    const dir = mkdtempSync(join(tmpdir(), "cdn-schedule-cli-"));
+    mkdirSync(join(dir, "states"));
+    writeFileSync(join(dir, "states", "staging.json"), JSON.stringify({ environment: "staging", prefix: PREFIX, unavailable: "no plan role configured" }));
+    writeFileSync(join(dir, "states", "prod.json"), JSON.stringify({ environment: "prod", prefix: PREFIX, listing: listing(["prod-regional-useast"]), summaries: { [`${PREFIX}/prod-regional-useast.tfstate`]: { resources: 3 } } }));
+    writeFileSync(join(dir, "github-output"), "");
+    const result = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "..", "tools", "bin", "plan-schedule.ts"), "--outdir", synth.outdir, "--states", join(dir, "states"), "--format", "github", "--out", join(dir, "schedule.json"), "--runners"], {
+      cwd: join(__dirname, ".."),
+      env: { ...process.env, GITHUB_OUTPUT: join(dir, "github-output"), GITHUB_RUN_ID: "7", GITHUB_RUN_ATTEMPT: "1" },
+      encoding: "utf8",
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const outputs = Object.fromEntries(readFileSync(join(dir, "github-output"), "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+    expect(JSON.parse(outputs.matrix).include.map((e: { stack: string }) => e.stack)).toEqual(["prod-global"]);
+    expect(outputs.count).toBe("1");
+    expect(JSON.parse(outputs.deferred)).toEqual(["staging-global", "prod-regional-uswest", "staging-regional-uswest"]);
+    expect(outputs.blocking).toBe("1");
+    expect(result.stdout).toContain("::error title=removed stack prod-regional-useast::");
+    expect(JSON.parse(readFileSync(join(dir, "schedule.json"), "utf8")).removed[0].stack).toBe("prod-regional-useast");
+  });
+});
