@@ -6,7 +6,11 @@ export const prod: EnvironmentInput = {
   name: "prod",
   accountId: "333333333333",
   tags: { Environment: "prod", Service: "cdn-control-plane", Team: "platform", CostCenter: "cc-4300" },
-  state: { backend: "s3", bucket: "cdn-tfstate-prod-333333333333", region: "us-east-1" },
+  // The bootstrap stack's own state stays local until its bucket exists; then set bootstrapBackend: "s3"
+  // and run `terraform init -migrate-state` (docs/state.md#move-the-bootstrap-state-into-its-bucket).
+  state: { backend: "s3", bootstrapBackend: "local", bucket: "cdn-tfstate-prod-333333333333", region: "us-east-1" },
+  // The roles CI assumes (AWS_DEPLOY_ROLE_ARN_PROD / AWS_PLAN_ROLE_ARN_PROD); docs/ci.md.
+  terraform: { deployRoleArn: "arn:aws:iam::333333333333:role/cdn-terraform-deploy", planRoleArn: "arn:aws:iam::333333333333:role/cdn-terraform-plan" },
   bundleBucketName: "cdn-config-bundles",
   breakGlassRoleArn: "arn:aws:iam::333333333333:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, monitoring: { prometheusRetentionDays: 30, prometheusStorageGiB: 200, alertmanagerStorageGiB: 20, grafanaStorageGiB: 20 } },
@@ -27,7 +31,7 @@ export const prod: EnvironmentInput = {
     },
     ingress: { certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/2a3b4c5d-6e7f-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
-      engineVersion: "16.8",
+      engineVersion: "16.11",
       instanceClass: "db.m6gd.xlarge",
       storageType: "io1",
       allocatedStorageGiB: 400,
@@ -56,7 +60,7 @@ export const prod: EnvironmentInput = {
       },
       ingress: { certificateArn: "arn:aws:acm:us-west-2:333333333333:certificate/2a3b4c5d-6e7f-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
-        engineVersion: "16.8",
+        engineVersion: "16.11",
         instanceClass: "db.m6gd.xlarge",
         storageType: "io1",
         allocatedStorageGiB: 400,

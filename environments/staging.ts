@@ -6,7 +6,11 @@ export const staging: EnvironmentInput = {
   name: "staging",
   accountId: "222222222222",
   tags: { Environment: "staging", Service: "cdn-control-plane", Team: "platform", CostCenter: "cc-4200" },
-  state: { backend: "s3", bucket: "cdn-tfstate-staging-222222222222", region: "us-east-1" },
+  // The bootstrap stack's own state stays local until its bucket exists; then set bootstrapBackend: "s3"
+  // and run `terraform init -migrate-state` (docs/state.md#move-the-bootstrap-state-into-its-bucket).
+  state: { backend: "s3", bootstrapBackend: "local", bucket: "cdn-tfstate-staging-222222222222", region: "us-east-1" },
+  // The roles CI assumes (AWS_DEPLOY_ROLE_ARN_STAGING / AWS_PLAN_ROLE_ARN_STAGING); docs/ci.md.
+  terraform: { deployRoleArn: "arn:aws:iam::222222222222:role/cdn-terraform-deploy", planRoleArn: "arn:aws:iam::222222222222:role/cdn-terraform-plan" },
   bundleBucketName: "cdn-config-bundles-staging",
   breakGlassRoleArn: "arn:aws:iam::222222222222:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, monitoring: { prometheusRetentionDays: 15, prometheusStorageGiB: 50, alertmanagerStorageGiB: 10, grafanaStorageGiB: 10 } },
@@ -27,7 +31,7 @@ export const staging: EnvironmentInput = {
     },
     ingress: { certificateArn: "arn:aws:acm:us-east-1:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
-      engineVersion: "16.8",
+      engineVersion: "16.11",
       instanceClass: "db.m6gd.large",
       storageType: "io1",
       allocatedStorageGiB: 100,
@@ -55,7 +59,7 @@ export const staging: EnvironmentInput = {
       },
       ingress: { certificateArn: "arn:aws:acm:us-west-2:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
-        engineVersion: "16.8",
+        engineVersion: "16.11",
         instanceClass: "db.m6gd.large",
         storageType: "io1",
         allocatedStorageGiB: 100,

@@ -1,25 +1,28 @@
 /**
  * `<env>-bootstrap`: the S3 bucket (and its KMS key and access-log bucket) that holds every other
- * stack's Terraform state. It keeps its own state locally: it must exist before any S3 backend can.
+ * stack's Terraform state. Its own state is local until the bucket exists; `state.bootstrapBackend: "s3"`
+ * then moves it into that bucket (docs/state.md#move-the-bootstrap-state-into-its-bucket).
  */
 import type { Construct } from "constructs";
 import { EncryptionKey } from "../constructs/kms-key";
 import { AccessLogBucket, SecureBucket } from "../constructs/secure-bucket";
 import type { EnvironmentConfig } from "../src/config/schema";
-import { bootstrapStackName } from "../src/config/naming";
+import { bootstrapStackName, stateKeyAlias } from "../src/config/naming";
 import { EnvironmentStack } from "../src/lib/stack-base";
 
 /** The state bucket of one environment's account. */
 export class BootstrapStack extends EnvironmentStack {
   /** The state bucket. */
   readonly stateBucket: SecureBucket;
+  /** The key of the state (every backend names it by its alias ARN). */
+  readonly stateKey: EncryptionKey;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
-    super(scope, bootstrapStackName(env.name), env, "local");
+    super(scope, bootstrapStackName(env.name), env, env.state.bootstrapBackend);
     this.awsProvider("aws", env.state.region, undefined, { Plane: "bootstrap" });
-    const key = new EncryptionKey(this, "state-key", {
+    this.stateKey = new EncryptionKey(this, "state-key", {
       description: `Terraform state of the ${env.name} environment`,
-      alias: `cdn-${env.name}-terraform-state`,
+      alias: stateKeyAlias(env.name),
       accountId: env.accountId,
       region: env.state.region,
     });
@@ -27,10 +30,14 @@ export class BootstrapStack extends EnvironmentStack {
       bucketName: `${env.state.bucket}-access-logs`,
       sourceBucketName: env.state.bucket,
       accountId: env.accountId,
+      expirationDays: env.accessLogExpirationDays,
     });
     this.stateBucket = new SecureBucket(this, "state-bucket", {
       bucketName: env.state.bucket,
-      kmsKeyArn: key.arn,
+      kmsKeyArn: this.stateKey.arn,
+      // Backends name the key by its alias ARN; an old backend block without kms_key_id (which sends
+      // AES256) or one naming another key is refused instead of silently writing SSE-S3 state.
+      uploadKeyIdentifiers: this.stateKey.identifiers,
       // State history is the undo button: keep old versions for a year.
       noncurrentVersionExpirationDays: 365,
       accessLogBucket: { bucket: logs.name },

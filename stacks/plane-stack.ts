@@ -166,6 +166,7 @@ export class PlaneStack extends EnvironmentStack {
       publicAccessCidrs: cluster.publicAccessCidrs,
       adminPrincipalArns: cluster.adminRoleArns,
       viewerPrincipalArns: cluster.viewerRoleArns,
+      terraformRoles: this.env.terraform,
       nodeGroups: cluster.nodeGroups,
       addons: cluster.addons,
       logRetentionDays: cluster.logRetentionDays,
@@ -178,7 +179,8 @@ export class PlaneStack extends EnvironmentStack {
   private addIngress(): IngressAccess {
     const ingress = new IngressAccess(this, "ingress", {
       namePrefix: this.prefix,
-      clusterName: clusterName(this.plane),
+      // The reference (not the literal name) orders the Pod Identity association after the cluster.
+      clusterName: this.cluster.cluster.name,
       vpcId: this.network.vpcId,
       vpcCidr: this.config.vpcCidr,
       region: this.config.region,
@@ -252,6 +254,8 @@ export class PlaneStack extends EnvironmentStack {
       writerRoleArns: [workloadRoleArn(this.env.accountId, this.env.name, GLOBAL_PLANE)],
       readerRoleArns: this.env.regions.map((r) => workloadRoleArn(this.env.accountId, this.env.name, regionalPlane(r.key))),
       breakGlassRoleArn: this.env.breakGlassRoleArn,
+      terraformRoleArns: [this.env.terraform.deployRoleArn, this.env.terraform.planRoleArn],
+      accessLogExpirationDays: this.env.accessLogExpirationDays,
     });
   }
 
