@@ -36,6 +36,7 @@ import {
   type PlaneRef,
 } from "../src/config/naming";
 import { moveFromLegacyPath } from "../src/lib/ids";
+import { suppress } from "../src/policy";
 import { EnvironmentStack } from "../src/lib/stack-base";
 
 /** What a regional plane needs from the global plane's stack (references resolve across stacks). */
@@ -155,7 +156,7 @@ export class PlaneStack extends EnvironmentStack {
 
   private addCluster(logKey: EncryptionKey): Cluster {
     const { cluster } = this.config;
-    return new Cluster(this, "cluster", {
+    const created = new Cluster(this, "cluster", {
       name: clusterName(this.plane),
       namePrefix: this.prefix,
       kubernetesVersion: cluster.kubernetesVersion,
@@ -173,6 +174,18 @@ export class PlaneStack extends EnvironmentStack {
       logKey,
       instanceTags: { ...this.env.tags, Plane: planeId(this.plane) },
     });
+    // TEMPORARY (issue 12, item 8): the Cluster Autoscaler that owns desired_size arrives in the -k8s
+    // stacks with the in-cluster branch. Once it is merged this suppression covers nothing and synth
+    // fails with CDN-POL-001 until it is deleted, together with the marked expectation in
+    // test/policy-real.test.ts.
+    for (const group of created.nodeGroups) {
+      suppress(
+        group,
+        "CDN-LCY-002",
+        "The Cluster Autoscaler that owns desired_size is added to the plane's in-cluster stack by the issue-12 in-cluster change; delete this suppression when it lands.",
+      );
+    }
+    return created;
   }
 
   /** The load balancer controller's identity and the public load balancer's group, admitted to the pods. */
