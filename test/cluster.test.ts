@@ -218,6 +218,19 @@ describe("Cluster construct", () => {
   it("refuses node subnets in fewer than 2 AZs", () => {
     expect(() => build({ availabilityZones: ["eu-west-1a", "eu-west-1a"] })).toThrow(/at least 2 availability zones/);
   });
+
+  it("refuses a principal listed twice (one access entry per principal), also under two paths", () => {
+    const deploy = "arn:aws:iam::123456789012:role/deploy";
+    const terraformRoles = { deployRoleArn: deploy, planRoleArn: "arn:aws:iam::123456789012:role/plan" };
+    expect(() => build({ terraformRoles, adminPrincipalArns: [deploy] })).toThrow(/arn:aws:iam::123456789012:role\/deploy is listed twice/);
+    expect(() => build({ adminPrincipalArns: ["arn:aws:iam::123456789012:role/Ops", "arn:aws:iam::123456789012:role/team/Ops"] })).toThrow(/share the key "Ops"/);
+  });
+
+  it("without Terraform roles creates entries for the listed principals only", () => {
+    const tf = build({ adminPrincipalArns: ["arn:aws:iam::123456789012:role/Ops"] });
+    expect(configsOf(tf, "aws_eks_access_entry").map((e) => e.principal_arn)).toEqual(["arn:aws:iam::123456789012:role/Ops"]);
+    expect(configsOf(tf, "aws_eks_cluster")[0].access_config.bootstrap_cluster_creator_admin_permissions).toBe(false);
+  });
 });
 
 describe("bad cluster config fails with a clear message", () => {
@@ -252,6 +265,27 @@ describe("bad cluster config fails with a clear message", () => {
   it("an add-on version that is not an EKS build", () => {
     const message = reject((e) => (e.global.cluster.addons = { ...e.global.cluster.addons, coreDns: "latest" }));
     expect(message).toContain('global.cluster.addons.coreDns: got "latest"; must be an EKS add-on version');
+  });
+
+  it("the Terraform deploy role listed again as an admin (a duplicate access entry)", () => {
+    const message = reject((e) => (e.regions[0].cluster.adminRoleArns = [...e.regions[0].cluster.adminRoleArns, e.terraform.deployRoleArn]));
+    expect(message).toContain("regions[0].cluster.adminRoleArns[1]: got \"arn:aws:iam::111111111111:role/cdn-terraform-deploy\"; must not repeat a principal that already has an access entry on this cluster (terraform.deployRoleArn)");
+    expect(message).toContain("ResourceInUseException");
+  });
+
+  it("the plan role listed as a viewer under another path (same role, same entry)", () => {
+    const message = reject((e) => (e.global.cluster.viewerRoleArns = ["arn:aws:iam::111111111111:role/ci/cdn-terraform-plan"]));
+    expect(message).toContain("global.cluster.viewerRoleArns[0]: got \"arn:aws:iam::111111111111:role/ci/cdn-terraform-plan\"; must not repeat a principal that already has an access entry on this cluster (terraform.planRoleArn)");
+  });
+
+  it("Terraform roles of another account", () => {
+    const message = reject((e) => (e.terraform.planRoleArn = "arn:aws:iam::999999999999:role/cdn-terraform-plan"));
+    expect(message).toContain('terraform.planRoleArn: got "arn:aws:iam::999999999999:role/cdn-terraform-plan"; must be a role of the environment\'s account 111111111111');
+  });
+
+  it("missing Terraform roles", () => {
+    const message = reject((e) => delete e.terraform);
+    expect(message).toContain("terraform: got nothing; is required");
   });
 
   it("a certificate from another region", () => {

@@ -49,33 +49,9 @@ import { Construct } from "constructs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadBalancerSecurityGroupTags, PolicySuppressionError, PolicyViolationError, RULES, suppress, type PolicyResult } from "../src/policy";
-import { check, cmk, envTags, fixtureStack, hits, policyApp, rulesIn, type FixtureOptions } from "./helpers/policy";
+import { check, cmk, envTags, fixtureStack, hits, policyApp, rulesIn } from "./helpers/policy";
+import { expectRule, scenario } from "./helpers/policy-scenario";
 import { goodDbCluster, goodDbInstance, goodEksCluster, goodLaunchTemplate, goodNodeGroup, goodSecurityGroup, logGroup } from "./helpers/policy-fixtures";
-
-type Builder = (stack: TerraformStack) => void;
-
-/** Builds one stack per entry (name -> builder) in one App and checks it. */
-function scenario(stacks: Record<string, Builder>, options: Record<string, FixtureOptions> = {}): PolicyResult {
-  const app = policyApp();
-  for (const [name, build] of Object.entries(stacks)) build(fixtureStack(app, name, options[name]));
-  return check(app);
-}
-
-/** Asserts the good stack passes the whole pack and every bad stack trips `rule` with a matching message. */
-function expectRule(result: PolicyResult, rule: string, bad: Record<string, RegExp>): void {
-  it("passes the compliant fixture (the whole pack)", () => {
-    expect(result.violations.filter((v) => v.stack === "good")).toEqual([]);
-  });
-  it.each(Object.entries(bad))(`trips ${rule} on %s`, (stack, message) => {
-    const found = hits(result, rule, stack);
-    expect(found.length, `${rule} not reported in ${stack}; got ${JSON.stringify(rulesIn(result, stack))}`).toBeGreaterThan(0);
-    expect(found.map((v) => v.message).join("\n")).toMatch(message);
-    for (const v of found) {
-      expect(v.path.startsWith(`${stack}/`) || v.path === stack).toBe(true);
-      expect(v.fix.length).toBeGreaterThan(10);
-    }
-  });
-}
 
 /** A bucket of raw resources: each companion on or off. */
 function rawBucket(

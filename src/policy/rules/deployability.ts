@@ -244,10 +244,17 @@ function roleCreators(stack: StackModel, roleName: string, account: string): { s
   });
 }
 
-/** True when `stack` or a stack it depends on creates the service-linked role of `service`. */
-function createsServiceLinkedRole(stack: StackModel, service: string): boolean {
-  const candidates = [stack, ...[...stack.app.dependenciesOf(stack.name)].map((n) => stack.app.stack(n)).filter((s): s is StackModel => s !== undefined)];
-  return candidates.some((s) => s.resources("aws_iam_service_linked_role").some((r) => r.config.aws_service_name === service));
+/** The aws_iam_service_linked_role of `service` in `stack`, if it creates one. */
+function serviceLinkedRoleIn(stack: StackModel, service: string): ResourceNode | undefined {
+  return stack.resources("aws_iam_service_linked_role").find((r) => r.config.aws_service_name === service);
+}
+
+/** True when a stack `stack` depends on (deployed before it) creates the service-linked role of `service`. */
+function earlierStackCreatesServiceLinkedRole(stack: StackModel, service: string): boolean {
+  return [...stack.app.dependenciesOf(stack.name)].some((name) => {
+    const other = stack.app.stack(name);
+    return other !== undefined && serviceLinkedRoleIn(other, service) !== undefined;
+  });
 }
 
 function principalFindings(stack: StackModel, node: ResourceNode, attr: string, st: NormalizedStatement): Finding[] {
@@ -255,12 +262,23 @@ function principalFindings(stack: StackModel, node: ResourceNode, attr: string, 
   for (const principal of literalAwsPrincipals(st)) {
     const slr = SERVICE_LINKED_ROLE.exec(principal);
     if (slr) {
-      if (createsServiceLinkedRole(stack, slr[2])) continue;
+      if (earlierStackCreatesServiceLinkedRole(stack, slr[2])) continue;
+      const own = serviceLinkedRoleIn(stack, slr[2]);
+      if (own) {
+        out.push(
+          at(
+            node,
+            `${attr} statement ${st.label} names the service-linked role ${slr[3]} (${own.address}, created in this stack) by a literal ARN: nothing orders this policy after the role`,
+            `Use the role's reference (\${${own.address}.arn}) so Terraform creates the role first.`,
+          ),
+        );
+        continue;
+      }
       out.push(
         at(
           node,
           `${attr} statement ${st.label} names the service-linked role ${slr[3]} as a principal, which exists only once ${slr[2]} has created it in the account (a fresh account has none): creating this policy fails with MalformedPolicyDocumentException / invalid principal`,
-          `Keep Principal "*" and name the role in conditions instead (StringEquals aws:PrincipalArn = ${principal} and aws:PrincipalAccount = ${slr[1]}), which are not resolved at creation; or create it with aws_iam_service_linked_role in this stack or one it depends on.`,
+          `Keep Principal "*" and name the role in conditions instead (StringEquals aws:PrincipalArn = ${principal} and aws:PrincipalAccount = ${slr[1]}), which are not resolved at creation; or create it with aws_iam_service_linked_role in a stack this one depends on (or in this stack, referenced).`,
         ),
       );
       continue;
@@ -449,7 +467,8 @@ export function s3StateBlocks(stack: StackModel): { address: string; path: strin
   if (backend && typeof backend === "object") found.push({ address: "terraform.backend.s3", path: stack.name, config: backend as Json });
   for (const node of stack.dataSources("terraform_remote_state")) {
     if (node.config.backend !== "s3") continue;
-    found.push({ address: node.address, path: node.path, config: (node.config.config ?? {}) as Json });
+    // cdktf writes no construct path for remote-state blocks: report them on the stack.
+    found.push({ address: node.address, path: node.path === node.address ? stack.name : node.path, config: (node.config.config ?? {}) as Json });
   }
   return found;
 }
