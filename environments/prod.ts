@@ -6,7 +6,11 @@ export const prod: EnvironmentInput = {
   name: "prod",
   accountId: "333333333333",
   tags: { Environment: "prod", Service: "cdn-control-plane", Team: "platform", CostCenter: "cc-4300" },
-  state: { backend: "s3", bucket: "cdn-tfstate-prod-333333333333", region: "us-east-1" },
+  // The bootstrap stack's own state stays local until its bucket exists; then set bootstrapBackend: "s3"
+  // and run `terraform init -migrate-state` (docs/state.md#move-the-bootstrap-state-into-its-bucket).
+  state: { backend: "s3", bootstrapBackend: "local", bucket: "cdn-tfstate-prod-333333333333", region: "us-east-1" },
+  // GitHub Actions: the bootstrap stack creates the OIDC roles cdn-prod-terraform-plan / -deploy, which are
+  // also the roles that run Terraform (the schema's default for `terraform`); docs/ci.md.
   ci: { repository: GITHUB_REPOSITORY },
   bundleBucketName: "cdn-config-bundles",
   breakGlassRoleArn: "arn:aws:iam::333333333333:role/BreakGlassAdmin",
@@ -28,7 +32,7 @@ export const prod: EnvironmentInput = {
     },
     ingress: { certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/2a3b4c5d-6e7f-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
-      engineVersion: "16.8",
+      engineVersion: "16.11",
       instanceClass: "db.m6gd.xlarge",
       storageType: "io1",
       allocatedStorageGiB: 400,
@@ -57,7 +61,7 @@ export const prod: EnvironmentInput = {
       },
       ingress: { certificateArn: "arn:aws:acm:us-west-2:333333333333:certificate/2a3b4c5d-6e7f-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
-        engineVersion: "16.8",
+        engineVersion: "16.11",
         instanceClass: "db.m6gd.xlarge",
         storageType: "io1",
         allocatedStorageGiB: 400,

@@ -6,7 +6,11 @@ export const staging: EnvironmentInput = {
   name: "staging",
   accountId: "222222222222",
   tags: { Environment: "staging", Service: "cdn-control-plane", Team: "platform", CostCenter: "cc-4200" },
-  state: { backend: "s3", bucket: "cdn-tfstate-staging-222222222222", region: "us-east-1" },
+  // The bootstrap stack's own state stays local until its bucket exists; then set bootstrapBackend: "s3"
+  // and run `terraform init -migrate-state` (docs/state.md#move-the-bootstrap-state-into-its-bucket).
+  state: { backend: "s3", bootstrapBackend: "local", bucket: "cdn-tfstate-staging-222222222222", region: "us-east-1" },
+  // GitHub Actions: the bootstrap stack creates the OIDC roles cdn-staging-terraform-plan / -deploy, which are
+  // also the roles that run Terraform (the schema's default for `terraform`); docs/ci.md.
   ci: { repository: GITHUB_REPOSITORY },
   bundleBucketName: "cdn-config-bundles-staging",
   breakGlassRoleArn: "arn:aws:iam::222222222222:role/BreakGlassAdmin",
@@ -28,7 +32,7 @@ export const staging: EnvironmentInput = {
     },
     ingress: { certificateArn: "arn:aws:acm:us-east-1:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
-      engineVersion: "16.8",
+      engineVersion: "16.11",
       instanceClass: "db.m6gd.large",
       storageType: "io1",
       allocatedStorageGiB: 100,
@@ -56,7 +60,7 @@ export const staging: EnvironmentInput = {
       },
       ingress: { certificateArn: "arn:aws:acm:us-west-2:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
-        engineVersion: "16.8",
+        engineVersion: "16.11",
         instanceClass: "db.m6gd.large",
         storageType: "io1",
         allocatedStorageGiB: 100,

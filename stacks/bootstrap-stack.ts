@@ -1,8 +1,9 @@
 /**
  * `<env>-bootstrap`: the S3 bucket (and its KMS key and access-log bucket) that holds every other
  * stack's Terraform state, and the GitHub Actions identities that plan and deploy them (OIDC provider,
- * plan role, deploy role; docs/ci.md). It keeps its own state locally and is applied from a laptop:
- * it must exist before any S3 backend or CI role can.
+ * plan role, deploy role; docs/ci.md). Its own state is local until the bucket exists (it is applied
+ * from a laptop first); `state.bootstrapBackend: "s3"` then moves it into that bucket
+ * (docs/state.md#move-the-bootstrap-state-into-its-bucket).
  */
 import type { Construct } from "constructs";
 import { CiRoles } from "../constructs/ci-roles";
@@ -18,11 +19,13 @@ export class BootstrapStack extends EnvironmentStack {
   readonly stateBucket: SecureBucket;
   /** The GitHub Actions plan and deploy roles. */
   readonly ciRoles: CiRoles;
+  /** The key of the state (every backend names it by its alias ARN). */
+  readonly stateKey: EncryptionKey;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
-    super(scope, bootstrapStackName(env.name), env, "local");
+    super(scope, bootstrapStackName(env.name), env, env.state.bootstrapBackend);
     this.awsProvider("aws", env.state.region, undefined, { Plane: "bootstrap" });
-    const key = new EncryptionKey(this, "state-key", {
+    this.stateKey = new EncryptionKey(this, "state-key", {
       description: `Terraform state of the ${env.name} environment`,
       alias: stateKeyAlias(env.name),
       accountId: env.accountId,
@@ -32,10 +35,14 @@ export class BootstrapStack extends EnvironmentStack {
       bucketName: `${env.state.bucket}-access-logs`,
       sourceBucketName: env.state.bucket,
       accountId: env.accountId,
+      expirationDays: env.accessLogExpirationDays,
     });
     this.stateBucket = new SecureBucket(this, "state-bucket", {
       bucketName: env.state.bucket,
-      kmsKeyArn: key.arn,
+      kmsKeyArn: this.stateKey.arn,
+      // Backends name the key by its alias ARN; an old backend block without kms_key_id (which sends
+      // AES256) or one naming another key is refused instead of silently writing SSE-S3 state.
+      uploadKeyIdentifiers: this.stateKey.identifiers,
       // State history is the undo button: keep old versions for a year.
       noncurrentVersionExpirationDays: 365,
       accessLogBucket: { bucket: logs.name },
@@ -49,7 +56,7 @@ export class BootstrapStack extends EnvironmentStack {
       deployRoleName: terraformDeployRoleName(env.name),
       stateBucket: this.stateBucket.name,
       stateKeyPrefix: env.state.keyPrefix,
-      stateKeyArn: key.arn,
+      stateKeyArn: this.stateKey.arn,
       secretNamePrefix: secretNamePrefix(env.name),
     });
   }

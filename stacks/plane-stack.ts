@@ -166,7 +166,7 @@ export class PlaneStack extends EnvironmentStack {
 
   private addCluster(logKey: EncryptionKey): Cluster {
     const { cluster } = this.config;
-    return new Cluster(this, "cluster", {
+    const created = new Cluster(this, "cluster", {
       name: clusterName(this.plane),
       namePrefix: this.prefix,
       kubernetesVersion: cluster.kubernetesVersion,
@@ -177,12 +177,14 @@ export class PlaneStack extends EnvironmentStack {
       publicAccessCidrs: cluster.publicAccessCidrs,
       adminPrincipalArns: cluster.adminRoleArns,
       viewerPrincipalArns: cluster.viewerRoleArns,
+      terraformRoles: this.env.terraform,
       nodeGroups: cluster.nodeGroups,
       addons: cluster.addons,
       logRetentionDays: cluster.logRetentionDays,
       logKey,
       instanceTags: { ...this.env.tags, Plane: planeId(this.plane) },
     });
+    return created;
   }
 
   /** The Cluster Autoscaler's identity: it owns the node groups' desired size within their min/max. */
@@ -200,7 +202,8 @@ export class PlaneStack extends EnvironmentStack {
   private addIngress(): IngressAccess {
     const ingress = new IngressAccess(this, "ingress", {
       namePrefix: this.prefix,
-      clusterName: clusterName(this.plane),
+      // The reference (not the literal name) orders the Pod Identity association after the cluster.
+      clusterName: this.cluster.cluster.name,
       vpcId: this.network.vpcId,
       vpcCidr: this.config.vpcCidr,
       region: this.config.region,
@@ -279,6 +282,8 @@ export class PlaneStack extends EnvironmentStack {
       writerRoleArns: [workloadRoleArn(this.env.accountId, this.env.name, GLOBAL_PLANE)],
       readerRoleArns: this.env.regions.map((r) => workloadRoleArn(this.env.accountId, this.env.name, regionalPlane(r.key))),
       breakGlassRoleArn: this.env.breakGlassRoleArn,
+      terraformRoleArns: [this.env.terraform.deployRoleArn, this.env.terraform.planRoleArn],
+      accessLogExpirationDays: this.env.accessLogExpirationDays,
     });
   }
 

@@ -1,6 +1,7 @@
 /** Bundle bucket, workload identity and the global <-> regional network path, for every environment. */
 import { describe, expect, it } from "vitest";
-import { bundleBucketStatements } from "../constructs/bundle-bucket";
+import { BUNDLE_LISTING_ACTIONS, BUNDLE_OBJECT_DATA_ACTIONS, bundleBucketStatements } from "../constructs/bundle-bucket";
+import { BUCKET_REFRESH_ACTIONS, iamMatch } from "../src/policy/rules/deployability";
 import { loadEnvironment } from "../src/config/load";
 import { ENVIRONMENTS } from "../environments";
 import { planeStackName, planesOf, regionalPlane, workloadRoleArn } from "../src/config/naming";
@@ -44,17 +45,76 @@ describe.each(envs)("bundle bucket of $name", (env) => {
     expect(companion("aws_s3_bucket_logging").target_bucket).toMatch(/aws_s3_bucket\./);
   });
 
-  it("denies non-TLS requests, and object access to all but the workload roles and break-glass", () => {
+  it("denies non-TLS requests, and object data and listings to all but the workload roles and break-glass", () => {
     const doc = policyOf(companion("aws_s3_bucket_policy").policy);
     const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
     expect(bySid.DenyInsecureTransport).toMatchObject({ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     const globalRole = workloadRoleArn(env.accountId, env.name, { kind: "global" });
     const regionalRoles = env.regions.map((r) => workloadRoleArn(env.accountId, env.name, regionalPlane(r.key)));
-    const allowedAll = [bySid.DenyObjectAccessToAllButWorkloadsAndBreakGlass.Condition.StringNotLike["aws:PrincipalArn"]].flat();
-    expect(allowedAll.sort()).toEqual([globalRole, ...regionalRoles, env.breakGlassRoleArn].sort());
-    const writers = [bySid.DenyWritesToReaders.Condition.StringNotLike["aws:PrincipalArn"]].flat();
-    expect(writers.sort()).toEqual([globalRole, env.breakGlassRoleArn].sort());
+    const dataRoles = [globalRole, ...regionalRoles, env.breakGlassRoleArn].sort();
+    const exceptions = (sid: string) => [bySid[sid].Condition.StringNotLike["aws:PrincipalArn"]].flat().sort();
+    const data = bySid.DenyObjectDataToAllButWorkloadsAndBreakGlass;
+    expect(data).toMatchObject({ Effect: "Deny", Principal: "*", Action: [...BUNDLE_OBJECT_DATA_ACTIONS], Resource: `arn:aws:s3:::${env.bundleBucketName}/*` });
+    expect(exceptions("DenyObjectDataToAllButWorkloadsAndBreakGlass")).toEqual(dataRoles);
+    expect(bySid.DenyVersionAndUploadListingToAllButWorkloadsAndBreakGlass).toMatchObject({ Action: [...BUNDLE_LISTING_ACTIONS], Resource: `arn:aws:s3:::${env.bundleBucketName}` });
+    expect(exceptions("DenyVersionAndUploadListingToAllButWorkloadsAndBreakGlass")).toEqual(dataRoles);
+    const writers = exceptions("DenyWritesToReaders");
+    expect(writers).toEqual([globalRole, env.breakGlassRoleArn].sort());
     for (const role of regionalRoles) expect(writers).not.toContain(role);
+  });
+
+  it("lets the deploy and plan roles list the bucket (HeadBucket) but never read objects", () => {
+    const doc = policyOf(companion("aws_s3_bucket_policy").policy);
+    const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+    const listing = bySid.DenyListingToAllButWorkloadsBreakGlassAndTerraform;
+    expect(listing).toMatchObject({ Effect: "Deny", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${env.bundleBucketName}` });
+    const listers = [listing.Condition.StringNotLike["aws:PrincipalArn"]].flat();
+    expect(listers).toEqual(expect.arrayContaining([env.terraform.deployRoleArn, env.terraform.planRoleArn]));
+    for (const sid of ["DenyObjectDataToAllButWorkloadsAndBreakGlass", "DenyVersionAndUploadListingToAllButWorkloadsAndBreakGlass"]) {
+      const allowed = [bySid[sid].Condition.StringNotLike["aws:PrincipalArn"]].flat();
+      expect(allowed).not.toContain(env.terraform.deployRoleArn);
+      expect(allowed).not.toContain(env.terraform.planRoleArn);
+    }
+    // No Deny matches a bucket-configuration read of Terraform's refresh, except s3:ListBucket above.
+    const denies = doc.Statement.filter((st) => st.Effect === "Deny" && st.Sid !== "DenyInsecureTransport");
+    expect(denies.length).toBeGreaterThanOrEqual(5);
+    for (const st of denies) {
+      const matched = BUCKET_REFRESH_ACTIONS.filter((a) => [st.Action].flat().some((p: string) => iamMatch(p, a)));
+      expect(matched, st.Sid).toEqual(st.Sid === listing.Sid ? ["s3:ListBucket"] : []);
+    }
+  });
+
+  it("accepts uploads naming the bucket key by ARN, id, alias or alias ARN, and denies SSE-S3, DSSE, other keys and aws/s3", () => {
+    const doc = policyOf(companion("aws_s3_bucket_policy").policy);
+    const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+    const rule = companion("aws_s3_bucket_server_side_encryption_configuration").rule[0];
+    const keyName = refName(rule.apply_server_side_encryption_by_default.kms_master_key_id);
+    const [aliasName, alias] = resourcesOf(tf, "aws_kms_alias").find(([, a]) => a.target_key_id === `\${aws_kms_key.${keyName}.key_id}`)!;
+    expect(alias.name).toBe(`alias/${env.bundleBucketName}`);
+    expect(bySid.DenyUploadsWithAnotherKey.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toEqual([
+      `\${aws_kms_key.${keyName}.arn}`,
+      `\${aws_kms_key.${keyName}.key_id}`,
+      `alias/${env.bundleBucketName}`,
+      `\${aws_kms_alias.${aliasName}.arn}`,
+    ]);
+    expect(bySid.DenyUploadsWithAnotherAlgorithm.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption"]).toBe("aws:kms");
+    expect(bySid.DenyUploadsWithTheAwsManagedKey.Condition).toEqual({
+      StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+    });
+    for (const sid of ["DenyUploadsWithAnotherKey", "DenyUploadsWithAnotherAlgorithm", "DenyUploadsWithTheAwsManagedKey"]) {
+      expect(bySid[sid]).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:PutObject" });
+    }
+  });
+
+  it("expires its access logs (current objects after accessLogExpirationDays, noncurrent 30 days later)", () => {
+    const logging = companion("aws_s3_bucket_logging");
+    const logBucketId = refName(logging.target_bucket);
+    const lifecycle = configsOf(tf, "aws_s3_bucket_lifecycle_configuration").find((c) => c.bucket === `\${aws_s3_bucket.${logBucketId}.id}`);
+    const byId = Object.fromEntries(lifecycle.rule.map((r: any) => [r.id, r]));
+    expect(byId["expire-current-objects"]).toMatchObject({ status: "Enabled", expiration: [{ days: env.accessLogExpirationDays }] });
+    expect(env.accessLogExpirationDays).toBe(365);
+    expect(byId["expire-noncurrent-versions"].noncurrent_version_expiration[0].noncurrent_days).toBe(30);
   });
 });
 

@@ -5,6 +5,7 @@ import { CONTROL_PLANE_LOG_TYPES, Cluster } from "../constructs/cluster";
 import { loadBalancerControllerStatements } from "../constructs/ingress/controller-policy";
 import { ConfigError, loadEnvironment } from "../src/config/load";
 import { dev } from "../environments/dev";
+import { ENVIRONMENTS } from "../environments";
 import { clusterName, planeStackName, planesOf } from "../src/config/naming";
 import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll, type TfJson } from "./helpers/synth";
 
@@ -50,15 +51,56 @@ describe.each(planes)("cluster of $name", ({ env, ref, config, name }) => {
     expect(cluster.depends_on.some((d: string) => d.startsWith("aws_cloudwatch_log_group."))).toBe(true);
   });
 
-  it("authenticates with access entries: creator and admins get cluster-admin, viewers read-only", () => {
-    expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true });
+  it("authenticates with explicit access entries only: no implicit creator entry, and the flag can never replace the cluster", () => {
+    expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false });
+    expect(cluster.lifecycle.ignore_changes).toEqual(["access_config[0].bootstrap_cluster_creator_admin_permissions"]);
+  });
+
+  it("gives the Terraform deploy role and the admins cluster-admin, the plan role admin-view (Secrets included), viewers view", () => {
     const entries = configsOf(tf, "aws_eks_access_entry").map((e) => e.principal_arn);
-    expect(entries.sort()).toEqual([...config.cluster.adminRoleArns, ...config.cluster.viewerRoleArns].sort());
+    const expected = [env.terraform.deployRoleArn, env.terraform.planRoleArn, ...config.cluster.adminRoleArns, ...config.cluster.viewerRoleArns];
+    expect(entries.length).toBeGreaterThanOrEqual(2);
+    expect(entries.sort()).toEqual(expected.sort());
+    expect(new Set(entries).size).toBe(entries.length);
     const associations = configsOf(tf, "aws_eks_access_policy_association");
+    expect(associations).toHaveLength(entries.length);
     const policyOf = (arn: string) => associations.find((a) => a.principal_arn.includes(refNameOfEntry(tf, arn)))?.policy_arn;
-    for (const arn of config.cluster.adminRoleArns) expect(policyOf(arn)).toMatch(/AmazonEKSClusterAdminPolicy$/);
-    for (const arn of config.cluster.viewerRoleArns) expect(policyOf(arn)).toMatch(/AmazonEKSViewPolicy$/);
+    for (const arn of [env.terraform.deployRoleArn, ...config.cluster.adminRoleArns]) expect(policyOf(arn)).toMatch(/\/AmazonEKSClusterAdminPolicy$/);
+    expect(policyOf(env.terraform.planRoleArn)).toMatch(/\/AmazonEKSAdminViewPolicy$/);
+    for (const arn of config.cluster.viewerRoleArns) expect(policyOf(arn)).toMatch(/\/AmazonEKSViewPolicy$/);
     for (const a of associations) expect(a.access_scope.type).toBe("cluster");
+  });
+
+  it("keys the Terraform roles' entries by principal, with no moves from position-keyed addresses", () => {
+    const [deployId] = resourcesOf(tf, "aws_eks_access_entry").find(([, e]) => e.principal_arn === env.terraform.deployRoleArn)!;
+    const [planId] = resourcesOf(tf, "aws_eks_access_entry").find(([, e]) => e.principal_arn === env.terraform.planRoleArn)!;
+    expect(deployId).toMatch(/^cluster_admin-entry-cdn-[a-z]+-terraform-deploy_/);
+    expect(planId).toMatch(/^cluster_admin-view-entry-cdn-[a-z]+-terraform-plan_/);
+    const moves = ((tf as any).moved ?? []) as { to: string }[];
+    expect(moves.some((m) => m.to.includes(deployId) || m.to.includes(planId))).toBe(false);
+  });
+
+  it("lets EC2 Auto Scaling use the node-volume key through conditions, not by naming its service-linked role", () => {
+    const key = tf.resource!.aws_kms_key[refName(cluster.encryption_config.provider.key_arn)];
+    const statements = JSON.parse(key.policy).Statement.filter((st: any) => /^AutoScaling/.test(st.Sid));
+    expect(statements.map((st: any) => st.Sid)).toEqual(["AutoScalingUsesKeyForNodeVolumes", "AutoScalingCreatesGrantsForNodeVolumes"]);
+    const slr = `arn:aws:iam::${env.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    for (const st of statements) {
+      expect(st.Principal).toEqual({ AWS: "*" });
+      expect(st.Condition.StringEquals).toEqual({ "aws:PrincipalArn": slr, "aws:PrincipalAccount": env.accountId });
+    }
+    expect(statements[1].Condition.Bool).toEqual({ "kms:GrantIsForAWSResource": "true" });
+    expect(key.policy).not.toMatch(/"Principal":\{"AWS":"arn:[^"]*aws-service-role/);
+  });
+
+  it("names the cluster by reference wherever a resource takes cluster_name (so each is ordered after the cluster)", () => {
+    const withClusterName = Object.entries(tf.resource!).flatMap(([type, byName]) =>
+      Object.entries(byName as Record<string, any>).filter(([, c]) => "cluster_name" in c).map(([n, c]) => [`${type}.${n}`, c.cluster_name] as const),
+    );
+    expect(withClusterName.length).toBeGreaterThanOrEqual(5);
+    for (const [address, value] of withClusterName) expect(value, address).toBe(`\${aws_eks_cluster.${clusterId}.name}`);
+    const controller = configsOf(tf, "aws_eks_pod_identity_association").find((a) => a.service_account === "aws-load-balancer-controller");
+    expect(controller.cluster_name).toBe(`\${aws_eks_cluster.${clusterId}.name}`);
   });
 
   it("runs managed node groups of 3-5 nodes across the private subnets", () => {
@@ -177,6 +219,19 @@ describe("Cluster construct", () => {
   it("refuses node subnets in fewer than 2 AZs", () => {
     expect(() => build({ availabilityZones: ["eu-west-1a", "eu-west-1a"] })).toThrow(/at least 2 availability zones/);
   });
+
+  it("refuses a principal listed twice (one access entry per principal), also under two paths", () => {
+    const deploy = "arn:aws:iam::123456789012:role/deploy";
+    const terraformRoles = { deployRoleArn: deploy, planRoleArn: "arn:aws:iam::123456789012:role/plan" };
+    expect(() => build({ terraformRoles, adminPrincipalArns: [deploy] })).toThrow(/arn:aws:iam::123456789012:role\/deploy is listed twice/);
+    expect(() => build({ adminPrincipalArns: ["arn:aws:iam::123456789012:role/Ops", "arn:aws:iam::123456789012:role/team/Ops"] })).toThrow(/share the key "Ops"/);
+  });
+
+  it("without Terraform roles creates entries for the listed principals only", () => {
+    const tf = build({ adminPrincipalArns: ["arn:aws:iam::123456789012:role/Ops"] });
+    expect(configsOf(tf, "aws_eks_access_entry").map((e) => e.principal_arn)).toEqual(["arn:aws:iam::123456789012:role/Ops"]);
+    expect(configsOf(tf, "aws_eks_cluster")[0].access_config.bootstrap_cluster_creator_admin_permissions).toBe(false);
+  });
 });
 
 describe("bad cluster config fails with a clear message", () => {
@@ -211,6 +266,31 @@ describe("bad cluster config fails with a clear message", () => {
   it("an add-on version that is not an EKS build", () => {
     const message = reject((e) => (e.global.cluster.addons = { ...e.global.cluster.addons, coreDns: "latest" }));
     expect(message).toContain('global.cluster.addons.coreDns: got "latest"; must be an EKS add-on version');
+  });
+
+  it("the Terraform deploy role listed again as an admin (a duplicate access entry)", () => {
+    const message = reject((e) => (e.regions[0].cluster.adminRoleArns = [...e.regions[0].cluster.adminRoleArns, "arn:aws:iam::111111111111:role/cdn-dev-terraform-deploy"]));
+    expect(message).toContain("regions[0].cluster.adminRoleArns[1]: got \"arn:aws:iam::111111111111:role/cdn-dev-terraform-deploy\"; must not repeat a principal that already has an access entry on this cluster (terraform.deployRoleArn)");
+    expect(message).toContain("ResourceInUseException");
+  });
+
+  it("the plan role listed as a viewer under another path (same role, same entry)", () => {
+    const message = reject((e) => (e.global.cluster.viewerRoleArns = ["arn:aws:iam::111111111111:role/ci/cdn-dev-terraform-plan"]));
+    expect(message).toContain("global.cluster.viewerRoleArns[0]: got \"arn:aws:iam::111111111111:role/ci/cdn-dev-terraform-plan\"; must not repeat a principal that already has an access entry on this cluster (terraform.planRoleArn)");
+  });
+
+  it("Terraform roles of another account", () => {
+    const message = reject((e) => (e.terraform = { deployRoleArn: "arn:aws:iam::111111111111:role/cdn-dev-terraform-deploy", planRoleArn: "arn:aws:iam::999999999999:role/cdn-terraform-plan" }));
+    expect(message).toContain('terraform.planRoleArn: got "arn:aws:iam::999999999999:role/cdn-terraform-plan"; must be a role of the environment\'s account 111111111111');
+  });
+
+  it("(no terraform section: the roles default to the CI roles the bootstrap stack creates)", () => {
+    const env = loadEnvironment(structuredClone(ENVIRONMENTS.dev.data), "environments/dev.ts");
+    expect((ENVIRONMENTS.dev.data as any).terraform).toBeUndefined();
+    expect(env.terraform).toEqual({
+      deployRoleArn: "arn:aws:iam::111111111111:role/cdn-dev-terraform-deploy",
+      planRoleArn: "arn:aws:iam::111111111111:role/cdn-dev-terraform-plan",
+    });
   });
 
   it("a certificate from another region", () => {

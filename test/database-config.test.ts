@@ -41,8 +41,39 @@ describe("database config", () => {
 
   it("rejects a malformed engine version", () => {
     expect(problemsOf((e) => (e.regions[0].database.engineVersion = "sixteen"))).toContain(
-      'regions[0].database.engineVersion: got "sixteen"; must be a PostgreSQL version like 16.8',
+      'regions[0].database.engineVersion: got "sixteen"; must be a PostgreSQL version like 16.11',
     );
+  });
+
+  it.each([
+    ["16.8", "16.1-16.8", "16.11"],
+    ["16.1", "16.1-16.8", "16.11"],
+    ["17.4", "17.1-17.4", "17.7"],
+    ["15.12", "15.1-15.12", "15.15"],
+    ["14.17", "14.1-14.17", "14.20"],
+  ])("rejects %s, a minor RDS no longer creates", (version, range, target) => {
+    expect(problemsOf((e) => (e.global.database.engineVersion = version))).toContain(
+      `global.database.engineVersion: got "${version}"; must be a minor RDS still creates: ${range} left standard support on 2026-05-31 and cannot be used for new databases since 2026-05-01; use ${target} or later (docs/decisions/0008-postgres-version-and-upgrades.md)`,
+    );
+  });
+
+  it.each(["16.11", "16.13", "17.7", "18.3", "14.20"])("accepts %s", (version) => {
+    const copy = structuredClone(dev) as any;
+    copy.global.database.engineVersion = version;
+    expect(loadEnvironment(copy, FILE).global.database.engineVersion).toBe(version);
+  });
+
+  it("pins 16.11 (a version RDS offers for Multi-AZ DB clusters in every configured region) in every environment, upgrades off", () => {
+    for (const { file, data } of Object.values(ENVIRONMENTS)) {
+      const env = loadEnvironment(data, file);
+      const dbs = [env.global.database, ...env.regions.map((r) => r.database)];
+      expect(dbs.length).toBeGreaterThanOrEqual(2);
+      for (const db of dbs) expect(db).toMatchObject({ engineVersion: "16.11", engineVersionUpgrade: false });
+    }
+  });
+
+  it("rejects an engineVersionUpgrade that is not a boolean", () => {
+    expect(problemsOf((e) => (e.global.database.engineVersionUpgrade = "yes"))).toContain('global.database.engineVersionUpgrade: got "yes"; must be boolean');
   });
 
   it("rejects backups kept fewer than 7 days", () => {

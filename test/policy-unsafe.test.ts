@@ -11,7 +11,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { TerraformResource } from "cdktf";
+import type { TerraformResource, TerraformStack } from "cdktf";
 import { afterAll, describe, expect, it } from "vitest";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { buildApp } from "../src/app/app";
@@ -105,6 +105,74 @@ describe("unsafe changes to the real stacks", () => {
 
   it("writes no manifest for an app that fails the pack", () => {
     expect(existsSync(join(app.outdir, "manifest.json"))).toBe(false);
+  });
+});
+
+describe("the issue-12 defects put back into the real prod stacks", () => {
+  const env = allEnvironments().find((e) => e.name === "prod")!;
+  const app = buildApp([env], { outdir: mkdtempSync(join(tmpdir(), "cdn-unsafe-deploy-")) });
+  afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
+  const find = (path: string) => {
+    const found = app.node.findAll().find((c) => c.node.path === path);
+    if (!found) throw new Error(`no construct at ${path}`);
+    return found as TerraformResource;
+  };
+  const root = { sid: "AccountAdministersKeyThroughIam", actions: ["kms:*"], resources: ["*"], principals: [{ type: "AWS" as const, identifiers: [`arn:aws:iam::${env.accountId}:root`] }] };
+  const everyone = [{ type: "*" as const, identifiers: ["*"] }];
+  const bundle = `arn:aws:s3:::${env.bundleBucketName}`;
+  // 2: the EKS key names the Auto Scaling service-linked role as a principal.
+  find("prod-global/cluster/key/key").addOverride(
+    "policy",
+    policyDocument([
+      root,
+      {
+        sid: "AutoScalingUsesKeyForNodeVolumes",
+        actions: ["kms:Decrypt"],
+        resources: ["*"],
+        principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${env.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`] }],
+      },
+    ]),
+  );
+  // 3: the controller's Pod Identity association names its cluster by a literal.
+  find("prod-global/ingress/controller/association").addOverride("cluster_name", "cdn-global-control");
+  // 4: the bundle bucket's Deny with the wildcards that match Terraform's refresh reads.
+  find("prod-global/bundle-bucket/bucket/policy").addOverride(
+    "policy",
+    policyDocument([
+      { sid: "DenyInsecureTransport", effect: "Deny", actions: ["s3:*"], resources: [bundle, `${bundle}/*`], principals: everyone, conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] },
+      {
+        sid: "DenyObjectAccessToAllButWorkloadsAndBreakGlass",
+        effect: "Deny",
+        actions: ["s3:*Object*", "s3:ListBucket*", "s3:*MultipartUpload*"],
+        resources: [bundle, `${bundle}/*`],
+        principals: everyone,
+        conditions: [{ test: "StringNotLike", variable: "aws:PrincipalArn", values: [env.breakGlassRoleArn] }],
+      },
+    ]),
+  );
+  // 7: a backend without the state key.
+  (app.node.findChild("prod-regional-uswest") as TerraformStack).addOverride("terraform.backend.s3.kms_key_id", undefined);
+  // 9: the parameter group back on a fixed name with create_before_destroy.
+  const params = find("prod-global/database/params");
+  params.addOverride("name", "cdn-prod-global-postgres-postgres16");
+  params.addOverride("name_prefix", undefined);
+  const result = checkApp(app);
+
+  it("are each caught by their guard, and nothing else is", () => {
+    expect(result.violations.map((v) => `${v.rule} ${v.stack} ${v.path}`)).toEqual([
+      "CDN-IAM-003 prod-global prod-global/bundle-bucket/bucket/policy",
+      "CDN-IAM-003 prod-global prod-global/bundle-bucket/bucket/policy",
+      "CDN-IAM-004 prod-global prod-global/cluster/key/key",
+      "CDN-LCY-001 prod-global prod-global/database/params",
+      "CDN-REF-001 prod-global prod-global/ingress/controller/association",
+      "CDN-ENC-008 prod-regional-uswest prod-regional-uswest",
+    ]);
+  });
+
+  it("says which Terraform role the bucket policy locks out and why", () => {
+    const messages = result.violations.filter((v) => v.rule === "CDN-IAM-003").map((v) => v.message);
+    expect(messages[0]).toContain(`denies s3:ListBucket, s3:GetBucketObjectLockConfiguration to ${env.terraform.deployRoleArn}, a role that runs Terraform for this stack`);
+    expect(messages[1]).toContain(env.terraform.planRoleArn);
   });
 });
 

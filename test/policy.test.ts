@@ -49,47 +49,30 @@ import { Construct } from "constructs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadBalancerSecurityGroupTags, PolicySuppressionError, PolicyViolationError, RULES, suppress, type PolicyResult } from "../src/policy";
-import { check, cmk, envTags, fixtureStack, hits, policyApp, rulesIn, type FixtureOptions } from "./helpers/policy";
+import { check, cmk, envTags, fixtureStack, hits, policyApp, rulesIn } from "./helpers/policy";
+import { expectRule, scenario } from "./helpers/policy-scenario";
 import { goodDbCluster, goodDbInstance, goodEksCluster, goodLaunchTemplate, goodNodeGroup, goodSecurityGroup, logGroup } from "./helpers/policy-fixtures";
-
-type Builder = (stack: TerraformStack) => void;
-
-/** Builds one stack per entry (name -> builder) in one App and checks it. */
-function scenario(stacks: Record<string, Builder>, options: Record<string, FixtureOptions> = {}): PolicyResult {
-  const app = policyApp();
-  for (const [name, build] of Object.entries(stacks)) build(fixtureStack(app, name, options[name]));
-  return check(app);
-}
-
-/** Asserts the good stack passes the whole pack and every bad stack trips `rule` with a matching message. */
-function expectRule(result: PolicyResult, rule: string, bad: Record<string, RegExp>): void {
-  it("passes the compliant fixture (the whole pack)", () => {
-    expect(result.violations.filter((v) => v.stack === "good")).toEqual([]);
-  });
-  it.each(Object.entries(bad))(`trips ${rule} on %s`, (stack, message) => {
-    const found = hits(result, rule, stack);
-    expect(found.length, `${rule} not reported in ${stack}; got ${JSON.stringify(rulesIn(result, stack))}`).toBeGreaterThan(0);
-    expect(found.map((v) => v.message).join("\n")).toMatch(message);
-    for (const v of found) {
-      expect(v.path.startsWith(`${stack}/`) || v.path === stack).toBe(true);
-      expect(v.fix.length).toBeGreaterThan(10);
-    }
-  });
-}
 
 /** A bucket of raw resources: each companion on or off. */
 function rawBucket(
   stack: Construct,
   id: string,
-  parts: { sse?: "kms" | "aes" | "kms-default" | "none"; pab?: boolean | "partial"; versioning?: "Enabled" | "Suspended" | "none"; policy?: "tls" | "none" | "allow-only" | "doc" } = {},
+  parts: {
+    sse?: "kms" | "aes" | "kms-default" | "none";
+    pab?: boolean | "partial";
+    versioning?: "Enabled" | "Suspended" | "none";
+    policy?: "tls" | "none" | "allow-only" | "doc";
+    literalName?: boolean;
+  } = {},
 ): S3Bucket {
   const name = `cdn-fixture-${id}`;
   const bucket = new S3Bucket(stack, id, { bucket: name });
-  // Companions name the bucket by literal name here, to exercise literal resolution.
+  // `literalName`: the encryption companion names the bucket by its literal name, to exercise literal
+  // resolution (which CDN-REF-001 reports: a literal carries no ordering).
   const sse = parts.sse ?? "kms";
   if (sse !== "none") {
     new S3BucketServerSideEncryptionConfigurationA(stack, `${id}-sse`, {
-      bucket: name,
+      bucket: parts.literalName ? name : bucket.bucket,
       rule: [
         sse === "aes"
           ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
@@ -178,12 +161,18 @@ describe("CDN-ENC-002 S3 encryption", () => {
     "bad-none": (s) => void rawBucket(s, "b", { sse: "none" }),
     "bad-aws-managed": (s) => void rawBucket(s, "b", { sse: "kms-default" }),
     "bad-secure-bucket-without-key": (s) => void new SecureBucket(s, "b", { bucketName: "cdn-fixture-nokey" }),
+    "literal-companion": (s) => void rawBucket(s, "raw", { literalName: true }),
+    "literal-companion-aes": (s) => void rawBucket(s, "raw", { literalName: true, sse: "aes" }),
   });
   expectRule(r, "CDN-ENC-002", {
     "bad-sse-s3": /"AES256" \(SSE-S3/,
     "bad-none": /no default-encryption configuration/,
     "bad-aws-managed": /kms_master_key_id — no KMS key is set/,
     "bad-secure-bucket-without-key": /AES256/,
+    "literal-companion-aes": /"AES256" \(SSE-S3/,
+  });
+  it("resolves a companion that names the bucket by its literal name (and CDN-REF-001 reports the literal)", () => {
+    expect(rulesIn(r, "literal-companion")).toEqual(["CDN-REF-001"]);
   });
 });
 
@@ -522,9 +511,9 @@ describe("CDN-TLS-002 Postgres forces SSL", () => {
     good: (s) => {
       goodDbCluster(s, "db", cmk(s));
       goodDbInstance(s, "inst", cmk(s, "k2"));
-      // A literal group name resolves to the group of the same stack.
-      goodDbInstance(s, "literal", cmk(s, "k3"), { parameterGroupName: "cdn-literal-params" });
     },
+    // A literal group name resolves to the group of the same stack (CDN-REF-001 reports the literal).
+    "literal-group": (s) => void goodDbInstance(s, "literal", cmk(s, "k3"), { parameterGroupName: "cdn-literal-params" }),
     "bad-no-group": (s) => void goodDbCluster(s, "db", cmk(s), { dbClusterParameterGroupName: undefined }),
     "bad-group-without-ssl": (s) => {
       const group = new RdsClusterParameterGroup(s, "weak", { name: "cdn-weak", family: "postgres16", parameter: [{ name: "log_connections", value: "1" }] });
@@ -538,6 +527,9 @@ describe("CDN-TLS-002 Postgres forces SSL", () => {
     "bad-group-without-ssl": /family postgres16 does not set rds\.force_ssl = 1/,
     "bad-external-group": /\(default\.postgres16\) is not a aws_db_parameter_group of this stack/,
     "bad-instance-group": /does not set rds\.force_ssl = 1/,
+  });
+  it("resolves a parameter group named by its literal name (and CDN-REF-001 reports the literal)", () => {
+    expect(rulesIn(r, "literal-group")).toEqual(["CDN-REF-001"]);
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildMatrix, HOSTED_RUNNER, NO_RUNNER_REASON, runnerProjectFor, stateLocations } from "../tools/stack-matrix";
+import { BOOTSTRAP_REASON, buildMatrix, HOSTED_RUNNER, NO_RUNNER_REASON, runnerProjectFor, stateLocations } from "../tools/stack-matrix";
 import { dependencyLevels, readSynthOutput } from "../src/app/synth-output";
 import { synthesizeAll } from "./helpers/synth";
 
@@ -127,5 +127,19 @@ describe("runners", () => {
       region: "us-east-1",
       roleVariable: "AWS_PLAN_ROLE_ARN_DEV",
     });
+  });
+
+  it("leaves the bootstrap stacks out of deploys even once their state is in S3, and keeps them in plans", async () => {
+    const { loadEnvironment } = await import("../src/config/load");
+    const { ENVIRONMENTS } = await import("../environments");
+    const { synthesize } = await import("./helpers/synth");
+    const env = structuredClone(ENVIRONMENTS.prod.data) as any;
+    env.state.bootstrapBackend = "s3";
+    const out = readSynthOutput(synthesize([loadEnvironment(env, "environments/prod.ts (copy)")]).outdir);
+    expect(buildMatrix(out, { remoteStateOnly: true }).include.map((e) => e.stack)).toContain("prod-bootstrap");
+    const deploy = buildMatrix(out, { remoteStateOnly: true, withoutBootstrap: true });
+    expect(deploy.include.length).toBeGreaterThan(0);
+    expect(deploy.include.map((e) => e.stack)).not.toContain("prod-bootstrap");
+    expect(deploy.skipped).toContainEqual({ stack: "prod-bootstrap", reason: BOOTSTRAP_REASON });
   });
 });

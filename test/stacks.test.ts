@@ -1,7 +1,8 @@
 /** Stack layout, providers, backends, dependencies and the bootstrap state bucket, for every environment. */
 import { describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES } from "../src/config/schema";
-import { allEnvironments, configsOf, stack, synthesizeAll } from "./helpers/synth";
+import { stateKeyAlias, stateKeyAliasArn } from "../src/config/naming";
+import { allEnvironments, configsOf, resourcesOf, stack, synthesizeAll } from "./helpers/synth";
 
 const synth = synthesizeAll();
 const envs = allEnvironments();
@@ -48,17 +49,20 @@ describe.each(envs)("stacks of $name", (env) => {
     }
   });
 
-  it.each(names)("%s has the environment's backend, one state key per stack", (name) => {
+  it.each(names)("%s has the environment's backend, one state key per stack, encrypted with the state key", (name) => {
     const backend = stack(synth, name).terraform.backend;
-    if (env.state.backend === "local" || name.endsWith("-bootstrap")) {
+    const kind = name.endsWith("-bootstrap") ? env.state.bootstrapBackend : env.state.backend;
+    if (kind === "local") {
       expect(backend).toEqual({ local: { path: `../../../state/${name}.tfstate` } });
     } else {
-      expect(backend.s3).toMatchObject({
+      expect(backend.s3).toEqual({
         bucket: env.state.bucket,
         key: `${env.state.keyPrefix}/${name}.tfstate`,
         region: env.state.region,
         encrypt: true,
+        kms_key_id: stateKeyAliasArn(env),
         use_lockfile: true,
+        allowed_account_ids: [env.accountId],
       });
     }
   });
@@ -83,5 +87,17 @@ describe.each(envs)("stacks of $name", (env) => {
       expect(doc.Statement[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     }
     expect(configsOf(tf, "aws_kms_key").every((k) => k.enable_key_rotation === true)).toBe(true);
+  });
+
+  it("names the state key by the alias every backend uses, and refuses state written under another key", () => {
+    const tf = stack(synth, `${env.name}-bootstrap`);
+    const [[aliasId, alias]] = resourcesOf(tf, "aws_kms_alias");
+    expect(alias.name).toBe(`alias/${stateKeyAlias(env.name)}`);
+    expect(stateKeyAliasArn(env)).toBe(`arn:aws:kms:${env.state.region}:${env.accountId}:alias/${stateKeyAlias(env.name)}`);
+    const [bucketId] = resourcesOf(tf, "aws_s3_bucket").find(([, b]) => b.bucket === env.state.bucket)!;
+    const policy = configsOf(tf, "aws_s3_bucket_policy").find((p) => p.bucket === `\${aws_s3_bucket.${bucketId}.id}`);
+    const bySid = Object.fromEntries(JSON.parse(policy.policy).Statement.map((st: any) => [st.Sid, st]));
+    expect(bySid.DenyUploadsWithAnotherKey.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toContain(`\${aws_kms_alias.${aliasId}.arn}`);
+    expect(bySid.DenyUploadsWithAnotherAlgorithm.Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption"]).toBe("aws:kms");
   });
 });

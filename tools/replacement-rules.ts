@@ -27,7 +27,15 @@ export const REPLACEMENT_ATTRIBUTES: Readonly<Record<string, readonly string[]>>
   aws_route53_record: ["zone_id", "name", "set_identifier"],
   aws_route53_zone_association: ["zone_id", "vpc_id", "vpc_region"],
   // EKS
-  aws_eks_cluster: ["name", "role_arn", "kubernetes_network_config.service_ipv4_cidr", "kubernetes_network_config.ip_family", "outpost_config"],
+  // access_config.bootstrap_cluster_creator_admin_permissions: ForceNew in provider 5.100.0 (probed).
+  aws_eks_cluster: [
+    "name",
+    "role_arn",
+    "access_config.bootstrap_cluster_creator_admin_permissions",
+    "kubernetes_network_config.service_ipv4_cidr",
+    "kubernetes_network_config.ip_family",
+    "outpost_config",
+  ],
   aws_eks_node_group: ["cluster_name", "node_group_name", "node_group_name_prefix", "node_role_arn", "subnet_ids", "instance_types", "capacity_type", "ami_type", "disk_size", "remote_access"],
   aws_eks_addon: ["cluster_name", "addon_name"],
   aws_eks_access_entry: ["cluster_name", "principal_arn", "type"],

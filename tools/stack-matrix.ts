@@ -11,7 +11,7 @@ import {
   type SynthOutput,
   type TfDocument,
 } from "../src/app/synth-output";
-import { ciRunnerLabel, ciRunnerProjectName, planeRefOf } from "../src/config/naming";
+import { bootstrapStackName, ciRunnerLabel, ciRunnerProjectName, planeRefOf } from "../src/config/naming";
 
 /** The GitHub-hosted runner of every job that reaches only AWS APIs. */
 export const HOSTED_RUNNER = "ubuntu-24.04";
@@ -54,6 +54,9 @@ export interface StackMatrix {
   readonly skipped: { stack: string; reason: string }[];
 }
 
+/** Why deploys leave the bootstrap stacks out. */
+export const BOOTSTRAP_REASON = "bootstrap stack: applied from a laptop with administrator credentials (the deploy role may not change the CI roles, the state bucket or its key)";
+
 /** Options of {@link buildMatrix}. */
 export interface MatrixOptions {
   /** Only these environments (all when empty or omitted). */
@@ -64,6 +67,12 @@ export interface MatrixOptions {
    * would lose the state.
    */
   readonly remoteStateOnly?: boolean;
+  /**
+   * Leave out the `<env>-bootstrap` stacks even when their state is in S3 (deploys): they hold the CI
+   * roles, the state bucket and its key, which the deploy role may not change, so they are applied from
+   * a laptop with administrator credentials. Plans still include them (read-only).
+   */
+  readonly withoutBootstrap?: boolean;
   /** Prefix of the role variable; the upper-cased environment is appended (`AWS_PLAN_ROLE_ARN_DEV`). */
   readonly rolePrefix?: string;
   /** Directory of the synthesized output relative to the repository root (default `cdktf.out`). */
@@ -111,6 +120,10 @@ export function buildMatrix(output: SynthOutput, options: MatrixOptions = {}): S
     const backend = backendOf(doc);
     if (options.remoteStateOnly && backend === "local") {
       skipped.push({ stack: name, reason: "local backend: its state would be lost on a CI runner; deploy it from a laptop" });
+      continue;
+    }
+    if (options.withoutBootstrap && name === bootstrapStackName(environment)) {
+      skipped.push({ stack: name, reason: BOOTSTRAP_REASON });
       continue;
     }
     const dependencies = output.manifest.get(name)!.dependencies;

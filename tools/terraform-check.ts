@@ -19,6 +19,8 @@ export interface StackCheck {
   readonly toAdd?: number;
   /** Why it was not run, or what failed. */
   readonly detail?: string;
+  /** `terraform graph` (DOT) of the stack, when asked for with `graph`. */
+  readonly graph?: string;
 }
 
 /** Options of {@link checkStacks}. */
@@ -33,6 +35,8 @@ export interface CheckOptions {
   readonly stacks?: readonly string[];
   /** Called after each stack, for progress output. */
   readonly onResult?: (result: StackCheck) => void;
+  /** Also record `terraform graph` of these stacks (the dependency order Terraform will use). */
+  readonly graph?: readonly string[];
 }
 
 /** Providers (by local name) present in the offline mirror; others cannot be initialized here. */
@@ -89,7 +93,7 @@ export function checkStacks(options: CheckOptions): StackCheck[] {
   for (const stack of names) {
     const source = join(options.outdir, manifest.stacks[stack].workingDirectory);
     const config = JSON.parse(readFileSync(join(source, "cdk.tf.json"), "utf8")) as TerraformJson;
-    const result = checkStack(stack, source, config, available, join(options.workdir, stack), env);
+    const result = checkStack(stack, source, config, available, join(options.workdir, stack), env, options.graph?.includes(stack) ?? false);
     results.push(result);
     options.onResult?.(result);
   }
@@ -109,6 +113,7 @@ function checkStack(
   available: Set<string>,
   dir: string,
   env: NodeJS.ProcessEnv,
+  withGraph: boolean,
 ): StackCheck {
   const providers = Object.keys(config.terraform?.required_providers ?? {});
   const missing = providers.filter((p) => !available.has(p));
@@ -128,6 +133,12 @@ function checkStack(
   if (!init.ok) return { stack, status: "failed", detail: `terraform init failed:\n${tail(init.out)}` };
   const validate = run(["validate", "-no-color"]);
   if (!validate.ok) return { stack, status: "failed", detail: `terraform validate failed:\n${tail(validate.out)}` };
+  let graph: string | undefined;
+  if (withGraph) {
+    const g = run(["graph"]);
+    if (!g.ok) return { stack, status: "failed", detail: `terraform graph failed:\n${tail(g.out)}` };
+    graph = g.out;
+  }
 
   // Cross-stack inputs come from other stacks' state, which does not exist offline: point each
   // terraform_remote_state at a stub state (in the copy only) whose outputs hold placeholder ids.
@@ -156,7 +167,24 @@ function checkStack(
   const show = run(["show", "-json", "plan.tfplan"]);
   const changes = show.ok ? (JSON.parse(show.out) as { resource_changes?: { change: { actions: string[] } }[] }).resource_changes ?? [] : [];
   const toAdd = changes.filter((c) => c.change.actions.includes("create")).length;
-  return { stack, status: "planned", toAdd, detail: remoteStates.length > 0 ? "cross-stack inputs stubbed with placeholder ids" : undefined };
+  return { stack, status: "planned", toAdd, detail: remoteStates.length > 0 ? "cross-stack inputs stubbed with placeholder ids" : undefined, ...(graph ? { graph } : {}) };
+}
+
+/** Addresses reachable from `from` along the edges of a `terraform graph` DOT text (what it is ordered after). */
+export function graphReach(dot: string, from: string): Set<string> {
+  const edges = new Map<string, string[]>();
+  for (const m of dot.matchAll(/"([^"]+)" -> "([^"]+)"/g)) edges.set(m[1], [...(edges.get(m[1]) ?? []), m[2]]);
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    for (const next of edges.get(stack.pop()!) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return seen;
 }
 
 /** A placeholder of the right shape for an output, from its name (ids only need to look like ids). */

@@ -1,9 +1,15 @@
 /**
  * The configuration-bundle bucket (`cdn-config-bundles` in prod): private, versioned, encrypted with a
  * rotating customer-managed key (bucket key on), TLS-only, noncurrent versions expire after 90 days,
- * incomplete multipart uploads are aborted, server access logs go to a sibling log bucket, and the
- * bucket policy denies object access to every principal except the listed readers, writers and the
- * break-glass role. Writes are denied to readers even if an identity policy were to allow them.
+ * incomplete multipart uploads are aborted, server access logs go to a sibling log bucket (expiring),
+ * and the bucket policy denies object data and listing to every principal except the listed readers,
+ * writers and the break-glass role. Writes are denied to readers even if an identity policy were to
+ * allow them; uploads must use the bucket's key (named by ARN, id, alias or alias ARN) or none.
+ *
+ * The Deny statements name object actions explicitly, never `s3:*Object*` or `s3:ListBucket*`: those
+ * also match bucket-configuration reads (s3:GetBucketObjectLockConfiguration; HeadBucket is
+ * s3:ListBucket) that Terraform's refresh makes, which would lock the deploy and plan roles out of the
+ * stack from its second run on. Those roles may list the bucket (HeadBucket) but never read objects.
  *
  * `bundleBucketStatements` is the typed grant helper: it returns the identity-policy statements a role
  * needs for read or read-write access, from names alone, so stacks in other regions can grant access
@@ -26,6 +32,25 @@ export interface BundleBucketRef {
   /** Account of the bucket. */
   readonly accountId: string;
 }
+
+/**
+ * Object-data actions the bucket policy reserves for workloads and break-glass (prefix wildcards that
+ * match object actions only: no bucket-configuration action starts with these).
+ */
+export const BUNDLE_OBJECT_DATA_ACTIONS = [
+  "s3:GetObject*",
+  "s3:PutObject*",
+  "s3:DeleteObject*",
+  "s3:RestoreObject",
+  "s3:AbortMultipartUpload",
+  "s3:ListMultipartUploadParts",
+  "s3:ReplicateObject",
+  "s3:ReplicateDelete",
+  "s3:ReplicateTags",
+] as const;
+
+/** Bucket-level listings of object keys and uploads, reserved like object data. */
+export const BUNDLE_LISTING_ACTIONS = ["s3:ListBucketVersions", "s3:ListBucketMultipartUploads"] as const;
 
 const READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectVersionAttributes"];
 const LIST_ACTIONS = ["s3:ListBucket", "s3:ListBucketVersions"];
@@ -65,6 +90,13 @@ export interface BundleBucketProps extends BundleBucketRef {
   readonly writerRoleArns: readonly string[];
   /** A break-glass administrator role that keeps full object access. */
   readonly breakGlassRoleArn: string;
+  /**
+   * The roles that run Terraform (deploy and plan): they may list the bucket, which HeadBucket (the first
+   * call of every refresh) requires, but get no object data.
+   */
+  readonly terraformRoleArns: readonly string[];
+  /** Days server access logs are kept. @default 365 */
+  readonly accessLogExpirationDays?: number;
   /** Days noncurrent versions are kept (the platform asks for 90). @default 90 */
   readonly noncurrentVersionExpirationDays?: number;
 }
@@ -89,27 +121,40 @@ export class BundleBucket extends Construct {
       bucketName: `${props.bucketName}-access-logs`,
       sourceBucketName: props.bucketName,
       accountId: props.accountId,
+      expirationDays: props.accessLogExpirationDays,
     });
     const everyone = [{ type: "*" as const, identifiers: ["*"] }];
+    const dataRoles = [...props.writerRoleArns, ...props.readerRoleArns, props.breakGlassRoleArn];
     this.bucket = new SecureBucket(this, "bucket", {
       bucketName: props.bucketName,
       kmsKeyArn: this.key.arn,
+      uploadKeyIdentifiers: this.key.identifiers,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? BUNDLE_BUCKET_DEFAULTS.noncurrentVersionExpirationDays,
       accessLogBucket: { bucket: logs.name },
       policyStatements: [
         {
-          sid: "DenyObjectAccessToAllButWorkloadsAndBreakGlass",
+          sid: "DenyObjectDataToAllButWorkloadsAndBreakGlass",
           effect: "Deny",
-          actions: ["s3:*Object*", "s3:ListBucket*", "s3:*MultipartUpload*"],
-          resources: [bucketArn, `${bucketArn}/*`],
+          actions: [...BUNDLE_OBJECT_DATA_ACTIONS],
+          resources: [`${bucketArn}/*`],
           principals: everyone,
-          conditions: [
-            {
-              test: "StringNotLike",
-              variable: "aws:PrincipalArn",
-              values: [...props.writerRoleArns, ...props.readerRoleArns, props.breakGlassRoleArn],
-            },
-          ],
+          conditions: [{ test: "StringNotLike", variable: "aws:PrincipalArn", values: dataRoles }],
+        },
+        {
+          sid: "DenyVersionAndUploadListingToAllButWorkloadsAndBreakGlass",
+          effect: "Deny",
+          actions: [...BUNDLE_LISTING_ACTIONS],
+          resources: [bucketArn],
+          principals: everyone,
+          conditions: [{ test: "StringNotLike", variable: "aws:PrincipalArn", values: dataRoles }],
+        },
+        {
+          sid: "DenyListingToAllButWorkloadsBreakGlassAndTerraform",
+          effect: "Deny",
+          actions: ["s3:ListBucket"],
+          resources: [bucketArn],
+          principals: everyone,
+          conditions: [{ test: "StringNotLike", variable: "aws:PrincipalArn", values: [...dataRoles, ...props.terraformRoleArns] }],
         },
         {
           sid: "DenyWritesToReaders",
@@ -118,14 +163,6 @@ export class BundleBucket extends Construct {
           resources: [`${bucketArn}/*`],
           principals: everyone,
           conditions: [{ test: "StringNotLike", variable: "aws:PrincipalArn", values: [...props.writerRoleArns, props.breakGlassRoleArn] }],
-        },
-        {
-          sid: "DenyObjectsNotEncryptedWithTheBucketKey",
-          effect: "Deny",
-          actions: ["s3:PutObject"],
-          resources: [`${bucketArn}/*`],
-          principals: everyone,
-          conditions: [{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: [this.key.arn] }],
         },
       ],
     });

@@ -9,6 +9,13 @@
  *
  * Its `clusterSecurityGroupId` (the EKS-managed cluster security group, attached to the control plane
  * ENIs and to every managed node, hence to every pod) is what other constructs name as a source.
+ *
+ * Cluster access is managed explicitly, principal by principal: `bootstrap_cluster_creator_admin_permissions`
+ * is false, so EKS makes no hidden access entry for whoever created the cluster, and every admin (the
+ * Terraform deploy role included) gets an `aws_eks_access_entry` here. With the flag on, listing the
+ * creator again fails with ResourceInUseException, and the creator's entry is invisible to Terraform.
+ * The flag is ForceNew in provider 5.100.0 (flipping it replaces the cluster), so it is set from the
+ * first apply and ignored afterwards (`lifecycle.ignore_changes`), as terraform-aws-eks does.
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
@@ -27,6 +34,16 @@ import { EncryptionKey } from "../kms-key";
 
 /** The control-plane log types EKS can export; all are enabled. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** EKS access policies the cluster associates (docs: access-policy-permissions). */
+export const ACCESS_POLICIES = {
+  /** Everything, cluster-wide. */
+  clusterAdmin: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+  /** Read (get/list/watch) of every resource, Secrets and custom resources included. */
+  adminView: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
+  /** Read of the common resources, without Secrets. */
+  view: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+} as const;
 
 /** Trust policy for roles assumed by pods through EKS Pod Identity. */
 export const POD_IDENTITY_TRUST = serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
@@ -96,8 +113,14 @@ export interface ClusterProps {
   readonly publicAccessCidrs?: readonly string[];
   /** IAM principal ARNs granted cluster-admin through access entries. */
   readonly adminPrincipalArns?: readonly string[];
-  /** IAM principal ARNs granted cluster-wide read-only access. */
+  /** IAM principal ARNs granted cluster-wide read-only access (AmazonEKSViewPolicy: no Secrets). */
   readonly viewerPrincipalArns?: readonly string[];
+  /**
+   * The roles that run Terraform: `deploy` is cluster admin (it applies the in-cluster stacks), `plan`
+   * reads everything including Secrets and custom resources (AmazonEKSAdminViewPolicy), which Helm
+   * release state and `kubernetes_secret_v1` refreshes need.
+   */
+  readonly terraformRoles?: { readonly deployRoleArn: string; readonly planRoleArn: string };
   /** Managed node groups (at least one). */
   readonly nodeGroups: readonly NodeGroupProps[];
   /** Pinned add-on versions. */
@@ -136,7 +159,18 @@ export class Cluster extends Construct {
     const prefix = props.namePrefix;
     const publicCidrs = props.publicAccessCidrs ?? [];
 
+    // Managed node groups launch through EC2 Auto Scaling's service-linked role, which needs this key for
+    // the encrypted root volumes. That role exists only once the account has had an Auto Scaling group, and
+    // KMS rejects a key policy naming a principal that does not exist (MalformedPolicyDocumentException), so
+    // the grant names it in conditions, which KMS does not resolve, instead of as the principal.
     const autoscalingRole = `arn:aws:iam::${props.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    const autoscaling = {
+      principals: [{ type: "AWS" as const, identifiers: ["*"] }],
+      conditions: [
+        { test: "StringEquals", variable: "aws:PrincipalArn", values: [autoscalingRole] },
+        { test: "StringEquals", variable: "aws:PrincipalAccount", values: [props.accountId] },
+      ],
+    };
     this.key = new EncryptionKey(this, "key", {
       description: `EKS ${props.name}: Kubernetes secrets and node volumes`,
       alias: `${prefix}-eks`,
@@ -147,14 +181,14 @@ export class Cluster extends Construct {
           sid: "AutoScalingUsesKeyForNodeVolumes",
           actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
           resources: ["*"],
-          principals: [{ type: "AWS", identifiers: [autoscalingRole] }],
+          ...autoscaling,
         },
         {
           sid: "AutoScalingCreatesGrantsForNodeVolumes",
           actions: ["kms:CreateGrant"],
           resources: ["*"],
-          principals: [{ type: "AWS", identifiers: [autoscalingRole] }],
-          conditions: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
+          principals: autoscaling.principals,
+          conditions: [...autoscaling.conditions, { test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
         },
       ],
     });
@@ -204,19 +238,32 @@ export class Cluster extends Construct {
         endpointPublicAccess: publicCidrs.length > 0,
         publicAccessCidrs: publicCidrs.length > 0 ? [...publicCidrs] : undefined,
       },
-      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      // No implicit entry for the creator: every admin is an explicit access entry below.
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.key.arn } },
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
       // Stay on standard support: an unplanned extended-support bill is worse than a forced upgrade plan.
       upgradePolicy: { supportType: "STANDARD" },
       bootstrapSelfManagedAddons: false,
       tags: { Name: props.name },
+      // ForceNew and only read at creation: never let a later difference replace the cluster.
+      lifecycle: { ignoreChanges: ["access_config[0].bootstrap_cluster_creator_admin_permissions"] },
       dependsOn: [clusterPolicy, clusterKeyPolicy, this.logGroup],
     });
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
-    this.addAccessEntries(props.adminPrincipalArns ?? [], props.accountId, "admin", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
-    this.addAccessEntries(props.viewerPrincipalArns ?? [], props.accountId, "viewer", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
+    const admins = props.adminPrincipalArns ?? [];
+    const viewers = props.viewerPrincipalArns ?? [];
+    const terraform = props.terraformRoles ? [props.terraformRoles.deployRoleArn, props.terraformRoles.planRoleArn] : [];
+    const everyone = [...terraform, ...admins, ...viewers];
+    const duplicate = everyone.find((arn, i) => everyone.indexOf(arn) !== i);
+    if (duplicate) throw new Error(`Cluster ${props.name}: ${duplicate} is listed twice among the Terraform roles, admins and viewers; EKS allows one access entry per principal`);
+    this.addAccessEntries(admins, props.accountId, "admin", ACCESS_POLICIES.clusterAdmin, true);
+    this.addAccessEntries(viewers, props.accountId, "viewer", ACCESS_POLICIES.view, true);
+    if (props.terraformRoles) {
+      this.addAccessEntries([props.terraformRoles.deployRoleArn], props.accountId, "admin", ACCESS_POLICIES.clusterAdmin, false);
+      this.addAccessEntries([props.terraformRoles.planRoleArn], props.accountId, "admin-view", ACCESS_POLICIES.adminView, false);
+    }
 
     this.nodeRole = new IamRole(this, "node-role", {
       name: `${prefix}-eks-node`,
@@ -333,7 +380,12 @@ export class Cluster extends Construct {
     });
   }
 
-  private addAccessEntries(principals: readonly string[], accountId: string, kind: string, policyArn: string): void {
+  /**
+   * One access entry and policy association per principal, keyed by the principal. `fromIndexedIds`
+   * adds the moves from the position-keyed addresses of earlier versions (config lists only: principals
+   * added later never had one).
+   */
+  private addAccessEntries(principals: readonly string[], accountId: string, kind: string, policyArn: string, fromIndexedIds: boolean): void {
     const keys = principals.map((arn) => principalKey(arn, accountId));
     assertUniqueKeys(`Cluster ${this.name}: ${kind} principals`, keys);
     principals.forEach((principalArn, i) => {
@@ -345,6 +397,7 @@ export class Cluster extends Construct {
         policyArn,
         accessScope: { type: "cluster" },
       });
+      if (!fromIndexedIds) return;
       moveFromIndexedId(entry, `${kind}-entry-${i}`);
       moveFromIndexedId(association, `${kind}-policy-${i}`);
     });

@@ -23,10 +23,14 @@
  * and {@link Database.connectStatements} (an IAM token for the application user, never a password);
  * only the in-cluster setup job that creates that user gets {@link Database.masterSecretStatements}.
  *
- * Not settable with AWS provider 5.100.0: `auto_minor_version_upgrade` on `aws_rds_cluster` (added in
- * 6.x). RDS's default for Multi-AZ DB clusters is on, so minor upgrades are applied in the maintenance
- * window; after one, raise `engineVersion` in the environment file to the new minor (a plan would otherwise
- * propose a downgrade, which RDS refuses).
+ * Engine versions (docs/decisions/0008-postgres-version-and-upgrades.md): `engineVersion` is what the
+ * cluster is created with. AWS provider 5.100.0 cannot set `auto_minor_version_upgrade` on
+ * `aws_rds_cluster` (added in 6.x); RDS's default for Multi-AZ DB clusters is on, so RDS applies minor
+ * upgrades in the maintenance window. `engine_version` is therefore in `lifecycle.ignore_changes`: the
+ * plan stays clean after such an upgrade instead of proposing a downgrade RDS refuses. For a deliberate
+ * upgrade (a newer minor now, or a new major), `engineVersionUpgrade` drops the ignore for that deploy,
+ * allows a major upgrade and applies it immediately; the parameter group, named by prefix and created
+ * before the old one is destroyed, follows the major's family.
  *
  * Multi-AZ DB clusters have no public-access flag: the cluster is reachable only inside the VPC, through
  * the security group below, in subnets without a route to the internet.
@@ -81,6 +85,11 @@ export interface DatabaseProps {
   readonly databaseName: string;
   /** PostgreSQL version, `<major>.<minor>` (major >= 14); the parameter group family follows the major. */
   readonly engineVersion: string;
+  /**
+   * Apply `engineVersion` to an existing cluster on this deploy (minor or major upgrade, at once):
+   * Terraform stops ignoring engine_version drift. Defaults to false (RDS manages minors).
+   */
+  readonly engineVersionUpgrade?: boolean;
   /** Instance class of the writer and both readable standbys (a class Multi-AZ DB clusters support). */
   readonly instanceClass: string;
   /** Storage type of each instance. @default "io1" */
@@ -287,8 +296,11 @@ export class Database extends Construct {
     });
 
     const family = `postgres${major}`;
+    const upgrade = props.engineVersionUpgrade ?? false;
     this.parameterGroup = new RdsClusterParameterGroup(this, "params", {
-      name: `${name}-${family}`,
+      // A prefix, not a name: a major upgrade changes the family, which replaces the group, and
+      // create_before_destroy needs the new group to exist beside the old one under another name.
+      namePrefix: `${name}-${family}-`,
       family,
       description: `${name}: TLS only, slow statements logged`,
       parameter: [
@@ -298,7 +310,7 @@ export class Database extends Construct {
         ...extraParameters(name, props.parameters ?? {}),
       ],
       tags: { Name: `${name}-${family}` },
-      // A major upgrade changes the family, hence the name: create the new group before dropping the old.
+      // The cluster moves to the new group before the old one (still in use until then) is destroyed.
       lifecycle: { createBeforeDestroy: true },
     });
 
@@ -354,7 +366,9 @@ export class Database extends Construct {
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${name}-final`,
       deletionProtection: props.deletionProtection ?? DATABASE_DEFAULTS.deletionProtection,
-      allowMajorVersionUpgrade: false,
+      // Only an upgrade deploy may change the major version, and it does so at once (the operator chose the time).
+      allowMajorVersionUpgrade: upgrade,
+      applyImmediately: upgrade ? true : undefined,
       enabledCloudwatchLogsExports: ["postgresql"],
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: this.key.arn,
@@ -362,6 +376,9 @@ export class Database extends Construct {
       monitoringInterval: props.monitoringIntervalSeconds ?? DATABASE_DEFAULTS.monitoringIntervalSeconds,
       monitoringRoleArn: this.monitoringRole.arn,
       tags: { Name: name },
+      // RDS upgrades minors itself (AutoMinorVersionUpgrade defaults to on); without this the next plan
+      // would try to "downgrade" to engineVersion. An upgrade deploy lifts it (engineVersionUpgrade).
+      lifecycle: upgrade ? undefined : { ignoreChanges: ["engine_version"] },
       dependsOn: [this.logGroup, monitoringPolicy],
     });
     this.writerEndpoint = this.cluster.endpoint;

@@ -36,6 +36,13 @@ export class EncryptionKey extends Construct {
   readonly arn: string;
   /** Full alias name (`alias/<alias>`), a literal other stacks can look the key up by. */
   readonly aliasName: string;
+  /** The alias resource. */
+  readonly alias: KmsAlias;
+  /**
+   * Every way a request can name this key: key ARN, key id, alias name and alias ARN (S3 compares the
+   * encryption header as sent, so a condition on it must accept all four).
+   */
+  readonly identifiers: readonly string[];
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -71,7 +78,8 @@ export class EncryptionKey extends Construct {
       tags: { Name: props.alias },
     });
     this.aliasName = `alias/${props.alias}`;
-    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
+    this.alias = new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
+    this.identifiers = [this.key.arn, this.key.keyId, this.aliasName, this.alias.arn];
   }
 }

@@ -1,8 +1,14 @@
 /**
  * An S3 bucket with every safe default on: ACLs disabled (bucket-owner enforced), all four public access
  * blocks, versioning, default encryption (a customer-managed KMS key with a bucket key, or SSE-S3 where
- * AWS requires it, e.g. for a server-access-log target), a policy that denies any request not over TLS,
- * lifecycle rules for noncurrent versions and incomplete multipart uploads, and optional access logging.
+ * AWS requires it, e.g. for a server-access-log target), a policy that denies any request not over TLS
+ * (and, given the key's identifiers, any upload that asks for another key or algorithm), lifecycle rules
+ * for noncurrent versions, incomplete multipart uploads and optionally current objects, and optional
+ * access logging.
+ *
+ * Deny statements passed in must never match the bucket-configuration reads Terraform's refresh makes
+ * (HeadBucket is s3:ListBucket; `s3:*Object*` matches s3:GetBucketObjectLockConfiguration): the policy
+ * pack checks that for the deploy and plan roles (CDN-IAM-003).
  */
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -26,6 +32,7 @@ export const SECURE_BUCKET_DEFAULTS = {
 /** Defaults of {@link AccessLogBucketProps}. */
 export const ACCESS_LOG_BUCKET_DEFAULTS = {
   noncurrentVersionExpirationDays: 30,
+  expirationDays: 365,
 } as const;
 
 /** Props of {@link SecureBucket}. */
@@ -36,6 +43,13 @@ export interface SecureBucketProps {
   readonly kmsKeyArn?: string;
   /** Days after which noncurrent object versions expire. @default 90 */
   readonly noncurrentVersionExpirationDays?: number;
+  /** Days after which current objects expire (a delete marker; the version then ages as noncurrent). @default undefined (never) */
+  readonly currentVersionExpirationDays?: number;
+  /**
+   * Every identifier of `kmsKeyArn`'s key (ARN, id, alias name, alias ARN): uploads naming any other key,
+   * or asking for SSE-S3, DSSE or the AWS-managed key, are denied. Omit to only set the default.
+   */
+  readonly uploadKeyIdentifiers?: readonly string[];
   /** Days after which incomplete multipart uploads are aborted. @default 7 */
   readonly abortIncompleteMultipartUploadDays?: number;
   /** Bucket that receives server access logs (with a prefix of this bucket's name). */
@@ -91,6 +105,16 @@ export class SecureBucket extends Construct {
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,
       rule: [
+        ...(props.currentVersionExpirationDays === undefined
+          ? []
+          : [
+              {
+                id: "expire-current-objects",
+                status: "Enabled",
+                filter: [{ prefix: "" }],
+                expiration: [{ days: props.currentVersionExpirationDays }],
+              },
+            ]),
         {
           id: "expire-noncurrent-versions",
           status: "Enabled",
@@ -123,12 +147,52 @@ export class SecureBucket extends Construct {
           principals: [{ type: "*", identifiers: ["*"] }],
           conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
         },
+        ...(props.uploadKeyIdentifiers ? uploadEncryptionStatements(this.bucket.arn, props.uploadKeyIdentifiers) : []),
         ...(props.policyStatements ?? []),
       ]),
       // Policies are rejected while public access blocks are being applied; order them.
       dependsOn: [publicAccess],
     });
   }
+}
+
+/**
+ * Deny statements that keep every upload on the bucket's key: an upload may omit the encryption headers
+ * (the bucket default applies) or name the key by any of `keyIdentifiers`; SSE-S3, DSSE, another key, or
+ * `aws:kms` without a key id (which S3 serves with the AWS-managed aws/s3 key) are denied.
+ */
+export function uploadEncryptionStatements(bucketArn: string, keyIdentifiers: readonly string[]): Statement[] {
+  const everyone = [{ type: "*" as const, identifiers: ["*"] }];
+  const objects = [`${bucketArn}/*`];
+  return [
+    {
+      sid: "DenyUploadsWithAnotherAlgorithm",
+      effect: "Deny",
+      actions: ["s3:PutObject"],
+      resources: objects,
+      principals: everyone,
+      conditions: [{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] }],
+    },
+    {
+      sid: "DenyUploadsWithAnotherKey",
+      effect: "Deny",
+      actions: ["s3:PutObject"],
+      resources: objects,
+      principals: everyone,
+      conditions: [{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: [...keyIdentifiers] }],
+    },
+    {
+      sid: "DenyUploadsWithTheAwsManagedKey",
+      effect: "Deny",
+      actions: ["s3:PutObject"],
+      resources: objects,
+      principals: everyone,
+      conditions: [
+        { test: "StringEquals", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] },
+        { test: "Null", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: ["true"] },
+      ],
+    },
+  ];
 }
 
 /** Props of {@link AccessLogBucket}. */
@@ -141,18 +205,23 @@ export interface AccessLogBucketProps {
   readonly accountId: string;
   /** Days noncurrent log versions are kept. @default 30 */
   readonly noncurrentVersionExpirationDays?: number;
+  /** Days log objects are kept before they expire (then kept `noncurrentVersionExpirationDays` more as noncurrent versions). @default 365 */
+  readonly expirationDays?: number;
 }
 
 /**
  * A {@link SecureBucket} that receives another bucket's S3 server access logs. Encrypted with SSE-S3
  * because S3 log delivery cannot write to SSE-KMS buckets; only the S3 logging service, for the named
- * source bucket of this account, may put objects.
+ * source bucket of this account, may put objects. Log objects expire (after 365 days by default) and
+ * their noncurrent versions 30 days later, so the bucket does not grow forever.
  */
 export class AccessLogBucket extends SecureBucket {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id, {
       bucketName: props.bucketName,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? ACCESS_LOG_BUCKET_DEFAULTS.noncurrentVersionExpirationDays,
+      // Logs are written, never rewritten: without this every log object would be kept forever.
+      currentVersionExpirationDays: props.expirationDays ?? ACCESS_LOG_BUCKET_DEFAULTS.expirationDays,
       policyStatements: [
         {
           sid: "S3ServerAccessLogDelivery",

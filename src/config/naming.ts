@@ -58,6 +58,20 @@ export function bootstrapStackName(env: string): string {
   return `${env}-bootstrap`;
 }
 
+/** Alias (without `alias/`) of the environment's Terraform state key, which the bootstrap stack creates. */
+export function stateKeyAlias(env: string): string {
+  return `cdn-${env}-terraform-state`;
+}
+
+/**
+ * ARN of the state key's alias: what every S3 backend and remote-state block names as `kms_key_id`. A
+ * literal known before the key exists (the key's own ARN holds a random id); S3 accepts an alias ARN in
+ * `x-amz-server-side-encryption-aws-kms-key-id` and records the key's ARN on the object.
+ */
+export function stateKeyAliasArn(env: Pick<EnvironmentConfig, "name" | "accountId" | "state">): string {
+  return `arn:aws:kms:${env.state.region}:${env.accountId}:alias/${stateKeyAlias(env.name)}`;
+}
+
 /** Prefix for AWS resource names of a plane: `cdn-<env>-<planeId>`. */
 export function resourcePrefix(env: string, plane: PlaneRef): string {
   return `cdn-${env}-${planeId(plane)}`;
@@ -154,11 +168,6 @@ export function roleArn(accountId: string, name: string): string {
 /** Key of a stack's state object in the environment's state bucket: `<keyPrefix>/<stack>.tfstate`. */
 export function stateObjectKey(keyPrefix: string, stack: string): string {
   return `${keyPrefix}/${stack}.tfstate`;
-}
-
-/** Alias of the KMS key that encrypts the environment's Terraform state. */
-export function stateKeyAlias(env: string): string {
-  return `cdn-${env}-terraform-state`;
 }
 
 /** Prefix of every Secrets Manager secret name of an environment (each plane's {@link resourcePrefix} starts with it). */

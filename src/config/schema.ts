@@ -12,6 +12,7 @@ import { INGRESS_DEFAULTS } from "../../constructs/ingress";
 import { MONITORING_DEFAULTS } from "../../constructs/monitoring";
 import { NETWORK_DEFAULTS } from "../../constructs/network";
 import { MANDATORY_TAG_KEYS } from "../policy/checks";
+import { roleArn as namedRoleArn, terraformDeployRoleName, terraformPlanRoleName } from "./naming";
 import { allocateSubnets, cidrContains, firstOverlap, parseCidr } from "../lib/cidr";
 
 /** Environments this repository knows. Adding one means adding a file to `environments/`. */
@@ -49,6 +50,18 @@ export const DB_CLUSTER_INSTANCE_CLASSES = [
 
 /** Retention periods Performance Insights accepts, in days: 7 (free tier), 31 * months (1-23), or 731. */
 export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = [7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731] as const;
+
+/**
+ * PostgreSQL minors RDS no longer creates, by major: every minor up to `through` is out of standard support
+ * (ended 2026-05-31; new databases blocked since 2026-05-01, per the AWS Health notice), and running
+ * clusters are upgraded to `upgradeTo` or later. docs/decisions/0008-postgres-version-and-upgrades.md.
+ */
+export const RDS_POSTGRES_BLOCKED_MINORS: Readonly<Record<number, { readonly through: number; readonly upgradeTo: string }>> = {
+  14: { through: 17, upgradeTo: "14.20" },
+  15: { through: 12, upgradeTo: "15.15" },
+  16: { through: 8, upgradeTo: "16.11" },
+  17: { through: 4, upgradeTo: "17.7" },
+};
 
 /** Enhanced monitoring intervals RDS accepts, in seconds (0, which turns it off, is not allowed here). */
 export const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60] as const;
@@ -141,9 +154,12 @@ const cluster = z
     }),
     /** CIDRs allowed to reach the public API endpoint; empty keeps the endpoint private-only. */
     publicAccessCidrs: z.array(cidrString).default([]),
-    /** IAM role ARNs that get cluster-admin through EKS access entries. */
+    /**
+     * IAM role ARNs that get cluster-admin through EKS access entries (people; the Terraform deploy role
+     * gets its entry from `terraform.deployRoleArn` and must not be listed here).
+     */
     adminRoleArns: z.array(z.string().regex(ARN_ROLE_PATTERN, "must be an IAM role ARN like arn:aws:iam::123456789012:role/Name")).default([]),
-    /** IAM role ARNs that get cluster-wide read-only access. */
+    /** IAM role ARNs that get cluster-wide read-only access without Secrets (not the Terraform plan role: see `terraform`). */
     viewerRoleArns: z.array(z.string().regex(ARN_ROLE_PATTERN, "must be an IAM role ARN like arn:aws:iam::123456789012:role/Name")).default([]),
     /** Managed node groups; each spans every private subnet of the plane. */
     nodeGroups: z.array(nodeGroup).min(1, "must define at least one node group"),
@@ -164,12 +180,33 @@ const cluster = z
 
 const database = z
   .object({
-    /** PostgreSQL engine version (major >= 14), e.g. "16.8". */
+    /**
+     * PostgreSQL engine version (major >= 14) the cluster is created with, e.g. "16.11". RDS applies later
+     * minors itself; Terraform ignores that drift unless `engineVersionUpgrade` is on (ADR 0008).
+     */
     engineVersion: z.string().superRefine((value, ctx) => {
       const match = /^(\d+)\.(\d+)$/.exec(value);
-      if (!match) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be a PostgreSQL version like 16.8" });
-      else if (Number(match[1]) < 14) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must have a major version of at least 14 (e.g. 16.8); older majors are out of RDS standard support" });
+      if (!match) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be a PostgreSQL version like 16.11" });
+        return;
+      }
+      const [major, minor] = [Number(match[1]), Number(match[2])];
+      if (major < 14) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must have a major version of at least 14 (e.g. 16.11); older majors are out of RDS standard support" });
+      const blocked = RDS_POSTGRES_BLOCKED_MINORS[major];
+      if (blocked && minor <= blocked.through) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message:
+            `must be a minor RDS still creates: ${major}.1-${major}.${blocked.through} left standard support on 2026-05-31 and cannot be used for new databases since 2026-05-01; ` +
+            `use ${blocked.upgradeTo} or later (docs/decisions/0008-postgres-version-and-upgrades.md)`,
+        });
+      }
     }),
+    /**
+     * Lets the next deploy change the engine version (minor or major): Terraform stops ignoring
+     * `engine_version`, allows a major upgrade and applies it immediately. Off except for that deploy (ADR 0008).
+     */
+    engineVersionUpgrade: z.boolean().default(false),
     /** Instance class of the writer and both readable standbys. */
     instanceClass: z.string().refine((v) => (DB_CLUSTER_INSTANCE_CLASSES as readonly string[]).includes(v), {
       message: "must be an instance class that RDS Multi-AZ DB clusters support (db.m5d, db.m6gd, db.m6id, db.r5d, db.r6gd, db.r6id or db.c6gd; large to 16xlarge)",
@@ -395,6 +432,12 @@ const stateConfig = z
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, dashes)"),
     /** Region of the state bucket. */
     region: z.string().regex(REGION_PATTERN, "must be an AWS region like us-east-1"),
+    /**
+     * Where the `<env>-bootstrap` stack keeps its own state: `local` (`state/<env>-bootstrap.tfstate`, the
+     * only choice before the bucket exists) or `s3` (the bucket it created; switch after the first apply
+     * and run `terraform init -migrate-state`, docs/state.md).
+     */
+    bootstrapBackend: z.enum(["local", "s3"]).default("local"),
     /** Prefix of every stack's state key (`<prefix>/<stack>.tfstate`). */
     keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, "must be a key prefix of lowercase letters, digits, '/', '_' and '-'").default("cdn-control-plane"),
   })
@@ -415,6 +458,36 @@ const ciConfig = z
       .optional(),
   })
   .strict();
+
+const roleArn = z.string().regex(ARN_ROLE_PATTERN, "must be an IAM role ARN like arn:aws:iam::123456789012:role/Name");
+
+const terraformRoles = z
+  .object({
+    /**
+     * The role that applies every stack (CI's deploy role, `AWS_DEPLOY_ROLE_ARN_<ENV>`). It gets an EKS
+     * cluster-admin access entry in every plane and keeps the bucket-configuration access Terraform needs.
+     */
+    deployRoleArn: roleArn,
+    /**
+     * The role that plans pull requests (`AWS_PLAN_ROLE_ARN_<ENV>`). It gets AmazonEKSAdminViewPolicy in
+     * every plane (reads Secrets, for Helm release state) and the bucket-configuration reads of a refresh.
+     */
+    planRoleArn: roleArn,
+  })
+  .strict();
+
+/**
+ * The roles that run Terraform: the environment file's `terraform` section, else the plan and deploy
+ * roles the bootstrap stack creates for GitHub Actions (`cdn-<env>-terraform-plan` / `-deploy`).
+ */
+export function terraformRolesOf(env: { name: string; accountId: string; terraform?: { deployRoleArn: string; planRoleArn: string } }): { deployRoleArn: string; planRoleArn: string } {
+  return (
+    env.terraform ?? {
+      deployRoleArn: namedRoleArn(env.accountId, terraformDeployRoleName(env.name)),
+      planRoleArn: namedRoleArn(env.accountId, terraformPlanRoleName(env.name)),
+    }
+  );
+}
 
 /** The whole environment file. */
 export const environmentSchema = z
@@ -441,6 +514,11 @@ export const environmentSchema = z
     sandbox: z.boolean().default(false),
     /** GitHub Actions access (the OIDC roles the bootstrap stack creates). */
     ci: ciConfig,
+    /**
+     * The IAM roles that run Terraform for this environment (same account). Defaults to the CI roles the
+     * bootstrap stack creates; set it only when Terraform runs as other roles.
+     */
+    terraform: terraformRoles.optional(),
     /** The global plane. */
     global: plane,
     /** The regional planes (at least one), each keyed by a short name. */
@@ -449,8 +527,18 @@ export const environmentSchema = z
     kubernetes,
     /** Whether the in-cluster stacks deploy the nginx smoke-test app. */
     smokeTestApp: z.boolean().default(false),
-    /** Bucket name for configuration bundles (globally unique; `cdn-config-bundles` in prod). */
-    bundleBucketName: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dashes)"),
+    /**
+     * Bucket name for configuration bundles (globally unique; `cdn-config-bundles` in prod). When the name
+     * is owned by another account, pick another one here (runbooks/config-bundles.md#bucket-name-taken).
+     */
+    bundleBucketName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dashes)")
+      .refine((name) => name.length <= 63 - "-access-logs".length, {
+        message: "must be at most 51 characters, leaving room for its access-log bucket `<name>-access-logs` (63 at most)",
+      }),
+    /** Days S3 server access logs of the state and bundle buckets are kept before they expire. */
+    accessLogExpirationDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days").default(365),
     /** A break-glass admin role allowed into the bundle bucket besides the workload roles. */
     breakGlassRoleArn: z.string().regex(ARN_ROLE_PATTERN, "must be an IAM role ARN like arn:aws:iam::123456789012:role/Name"),
   })
@@ -482,6 +570,13 @@ export const environmentSchema = z
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: vpcs[j].path, message: `must not overlap ${earlier.where} (${earlier.cidr}): the planes are peered, so every VPC CIDR of an environment must be distinct` });
       }
     }
+    const terraform = terraformRolesOf(env);
+    for (const field of ["deployRoleArn", "planRoleArn"] as const) {
+      const account = terraform[field].split(":")[4];
+      if (account !== env.accountId) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["terraform", field], message: `must be a role of the environment's account ${env.accountId} (Terraform runs in the account it manages)` });
+      }
+    }
     const planes = [{ p: env.global, at: ["global"] as (string | number)[] }, ...env.regions.map((r, i) => ({ p: r as PlaneConfig, at: ["regions", i] }))];
     for (const { p, at } of planes) {
       const version = p.cluster.kubernetesVersion;
@@ -491,6 +586,7 @@ export const environmentSchema = z
       } else if (!autoscalerTag.startsWith(`v${version}.`)) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["kubernetes", "clusterAutoscalerImages", version], message: `must be a Cluster Autoscaler release for Kubernetes ${version} (v${version}.<patch>): the autoscaler's minor must match the cluster's` });
       }
+      checkAccessEntryPrincipals(terraform, p, at, ctx);
       if (env.name !== "dev" && !p.database.deletionProtection) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...at, "database", "deletionProtection"], message: `must be true in ${env.name}` });
       }
@@ -501,7 +597,49 @@ export const environmentSchema = z
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...at, "database", "backupRetentionDays"], message: "must be at least 30 days in prod" });
       }
     }
-  });
+  })
+  // Every consumer sees the roles that run Terraform, whether the file names them or not.
+  .transform((env) => ({ ...env, terraform: terraformRolesOf(env) }));
+
+
+/** `<account>:<role name>`: IAM role names are unique per account whatever their path, and so is an EKS access entry. */
+function principalIdentity(arn: string): string {
+  const parts = arn.split(":");
+  return `${parts[4]}:${parts.slice(5).join(":").split("/").pop()}`;
+}
+
+/**
+ * Every principal gets at most one EKS access entry per cluster (a second `CreateAccessEntry` for the same
+ * principal fails with ResourceInUseException): the Terraform roles, admins and viewers must not overlap.
+ */
+function checkAccessEntryPrincipals(terraform: { deployRoleArn: string; planRoleArn: string }, p: PlaneConfig, at: (string | number)[], ctx: z.RefinementCtx): void {
+  const seen = new Map<string, string>();
+  const entries: { arn: string; path: (string | number)[]; where: string }[] = [
+    { arn: terraform.deployRoleArn, path: ["terraform", "deployRoleArn"], where: "terraform.deployRoleArn" },
+    { arn: terraform.planRoleArn, path: ["terraform", "planRoleArn"], where: "terraform.planRoleArn" },
+    ...p.cluster.adminRoleArns.map((arn, i) => ({ arn, path: [...at, "cluster", "adminRoleArns", i], where: `${formatAt(at)}.cluster.adminRoleArns[${i}]` })),
+    ...p.cluster.viewerRoleArns.map((arn, i) => ({ arn, path: [...at, "cluster", "viewerRoleArns", i], where: `${formatAt(at)}.cluster.viewerRoleArns[${i}]` })),
+  ];
+  for (const e of entries) {
+    const identity = principalIdentity(e.arn);
+    const first = seen.get(identity);
+    if (first === undefined) {
+      seen.set(identity, e.where);
+      continue;
+    }
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: e.path,
+      message:
+        `must not repeat a principal that already has an access entry on this cluster (${first}): EKS allows one entry per principal and rejects a second with ResourceInUseException. ` +
+        "The Terraform deploy role is cluster admin and the plan role reads everything through terraform.*; list each person's role once, in adminRoleArns or viewerRoleArns",
+    });
+  }
+}
+
+function formatAt(at: readonly (string | number)[]): string {
+  return at.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), "");
+}
 
 /** What an environment file declares (defaults may be omitted). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -30,7 +30,7 @@ export function synthesizedStacks(app: App): StackDocument[] {
   return stacksOf(app).map((stack) => {
     const file = join(app.outdir, app.manifest.forStack(stack).synthesizedStackPath);
     const json: TfJson = file.endsWith(".json") && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : (stack.toTerraform() as TfJson);
-    return { name: stack.node.id, json };
+    return { name: stack.node.id, json, dependencies: stack.dependencies.map((d) => d.node.id) };
   });
 }
 

@@ -243,3 +243,21 @@ export function isWorldCidr(cidr: string): boolean {
 
 /** Tags every taggable AWS resource must carry; the config schema requires exactly these in every environment file. */
 export const MANDATORY_TAG_KEYS = ["Environment", "Service", "Team", "CostCenter"] as const;
+
+/** Resource policies and the attribute that holds them. */
+export const RESOURCE_POLICIES: readonly (readonly [string, string])[] = [
+  ["aws_s3_bucket_policy", "policy"],
+  ["aws_s3_bucket", "policy"],
+  ["aws_kms_key", "policy"],
+  ["aws_kms_key_policy", "policy"],
+  ["aws_secretsmanager_secret", "policy"],
+  ["aws_secretsmanager_secret_policy", "policy"],
+  ["aws_sqs_queue", "policy"],
+  ["aws_sqs_queue_policy", "policy"],
+  ["aws_sns_topic", "policy"],
+  ["aws_sns_topic_policy", "policy"],
+  ["aws_ecr_repository_policy", "policy"],
+  ["aws_cloudwatch_log_resource_policy", "policy_document"],
+  ["aws_iam_role", "assume_role_policy"],
+];
+

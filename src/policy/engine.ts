@@ -2,7 +2,7 @@
  * Evaluates the rules over synthesized stacks and applies the suppressions recorded in them. Pure: the
  * input is the JSON Terraform reads, the output the violations and what every suppression covered.
  */
-import { StackModel } from "./model";
+import { AppModel } from "./model";
 import { RULES, UNUSED_SUPPRESSION_RULE, ruleById } from "./rules";
 import type { AppliedSuppression, PolicyResult, RecordedSuppression, Rule, StackDocument, Violation } from "./types";
 
@@ -36,8 +36,9 @@ export function evaluatePolicies(stacks: readonly StackDocument[], rules: readon
   const violations: Violation[] = [];
   const suppressions: AppliedSuppression[] = [];
   const meta = ruleById(UNUSED_SUPPRESSION_RULE)!;
-  for (const doc of stacks) {
-    const model = new StackModel(doc);
+  const app = new AppModel(stacks);
+  for (const [i, doc] of stacks.entries()) {
+    const model = app.stacks[i];
     const recorded = recordedSuppressions(doc).map((s) => ({ ...s, stack: doc.name, covered: [] as Violation[] }));
     for (const rule of rules) {
       for (const finding of rule.check(model)) {

@@ -97,21 +97,67 @@ export interface EffectiveTags {
   readonly opaque: boolean;
 }
 
+/**
+ * Every stack evaluated together, for rules that look across stacks (a node group and the autoscaler of
+ * its in-cluster stack, a key policy and the stack that creates the role it names).
+ */
+export class AppModel {
+  /** Every stack, in evaluation order. */
+  readonly stacks: readonly StackModel[];
+  private readonly byName = new Map<string, StackModel>();
+  private readonly direct = new Map<string, readonly string[]>();
+  private readonly closure = new Map<string, ReadonlySet<string>>();
+
+  constructor(docs: readonly StackDocument[]) {
+    this.stacks = docs.map((d) => new StackModel(d, this));
+    for (const [i, d] of docs.entries()) {
+      this.byName.set(d.name, this.stacks[i]);
+      this.direct.set(d.name, d.dependencies ?? []);
+    }
+  }
+
+  /** A stack by name. */
+  stack(name: string): StackModel | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Every stack `name` depends on, directly or through others (they are deployed before it). */
+  dependenciesOf(name: string): ReadonlySet<string> {
+    let found = this.closure.get(name);
+    if (!found) {
+      const seen = new Set<string>();
+      const queue = [...(this.direct.get(name) ?? [])];
+      while (queue.length > 0) {
+        const next = queue.shift()!;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        queue.push(...(this.direct.get(next) ?? []));
+      }
+      found = seen;
+      this.closure.set(name, found);
+    }
+    return found;
+  }
+}
+
 /** The index of one stack. */
 export class StackModel {
   /** Stack name. */
   readonly name: string;
   /** The document. */
   readonly json: TfJson;
+  /** The other stacks evaluated with this one (a stack evaluated alone is its own app). */
+  readonly app: AppModel;
   private readonly nodes: ResourceNode[] = [];
   private readonly byType = new Map<string, ResourceNode[]>();
   private readonly byAddress = new Map<string, ResourceNode>();
   private readonly literalIndexes = new Map<string, Map<string, ResourceNode>>();
   private readonly reverseIndexes = new Map<string, Map<string, ResourceNode[]>>();
 
-  constructor(doc: StackDocument) {
+  constructor(doc: StackDocument, app?: AppModel) {
     this.name = doc.name;
     this.json = doc.json;
+    this.app = app ?? new AppModel([]);
     for (const mode of ["managed", "data"] as const) {
       const section = mode === "managed" ? doc.json.resource : doc.json.data;
       for (const [type, byName] of Object.entries(section ?? {})) {
@@ -129,6 +175,22 @@ export class StackModel {
         }
       }
     }
+  }
+
+  /**
+   * The roles that plan and apply this stack, as recorded by `declareTerraformPrincipals`
+   * (`//.cdn_policy.terraform_principals`); empty when the stack records none.
+   */
+  terraformPrincipals(): string[] {
+    const meta = (this.json["//"] as Json | undefined)?.cdn_policy as Json | undefined;
+    return strings(meta?.terraform_principals);
+  }
+
+  /** The default (unaliased) AWS provider's region and allowed account ids, when literal. */
+  awsTarget(): { region?: string; accounts: readonly string[] } {
+    const aws = (this.json.provider?.aws ?? []).find((c) => c.alias === undefined || c.alias === null);
+    const region = typeof aws?.region === "string" && !isExpression(aws.region) ? aws.region : undefined;
+    return { region, accounts: strings(aws?.allowed_account_ids) };
   }
 
   /** Managed resources of one or more types, in document order. */

@@ -116,6 +116,7 @@ export class SuppressionRecorder implements IAspect {
       for (const child of c.node.children) walk(child);
     };
     walk(node);
-    if (declared.length) node.addOverride(`//.${POLICY_METADATA_KEY}`, { suppressions: declared });
+    // A path down to `suppressions`, so other `//.cdn_policy` entries of the stack (terraform_principals) stay.
+    if (declared.length) node.addOverride(`//.${POLICY_METADATA_KEY}.suppressions`, declared);
   }
 }

@@ -32,13 +32,15 @@ export interface StackDocument {
   readonly name: string;
   /** The synthesized JSON Terraform reads. */
   readonly json: TfJson;
+  /** Names of the stacks this one declares a dependency on (they deploy first); none when omitted. */
+  readonly dependencies?: readonly string[];
 }
 
 /** How bad a violation is; every severity fails synth, the severity orders the work. */
 export type Severity = "critical" | "high" | "medium" | "low";
 
 /** Rule families, used to group the report. */
-export type RuleCategory = "encryption" | "exposure" | "tls" | "resilience" | "observability" | "hygiene" | "policy";
+export type RuleCategory = "encryption" | "exposure" | "tls" | "resilience" | "observability" | "hygiene" | "deployability" | "policy";
 
 /** Something a rule found in one stack (before suppressions are applied). */
 export interface Finding {

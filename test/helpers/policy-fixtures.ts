@@ -40,7 +40,7 @@ export function goodDbCluster(
   return new RdsCluster(scope, id, {
     clusterIdentifier: identifier,
     engine: "postgres",
-    engineVersion: "16.8",
+    engineVersion: "16.11",
     dbClusterInstanceClass: "db.m6gd.large",
     storageType: "io1",
     allocatedStorage: 100,
@@ -68,7 +68,7 @@ export function goodDbInstance(scope: Construct, id: string, key: string, overri
   return new DbInstance(scope, id, {
     identifier,
     engine: "postgres",
-    engineVersion: "16.8",
+    engineVersion: "16.11",
     instanceClass: "db.m6i.large",
     allocatedStorage: 100,
     username: "cdn_admin",

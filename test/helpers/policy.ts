@@ -33,13 +33,15 @@ export interface FixtureOptions {
   readonly env?: string;
   /** Default tags of the provider; false for none. Defaults to the mandatory tags of `env`. */
   readonly defaultTags?: Record<string, string> | false;
+  /** Region of the provider. Defaults to us-east-1. */
+  readonly region?: string;
 }
 
 /** A stack with an AWS provider, like the real stacks (default tags unless told otherwise). */
 export function fixtureStack(app: App, name: string, options: FixtureOptions = {}): TerraformStack {
   const stack = new TerraformStack(app, name);
   const tags = options.defaultTags === false ? undefined : (options.defaultTags ?? envTags(options.env ?? "dev"));
-  new AwsProvider(stack, "aws", { region: "us-east-1", ...(tags ? { defaultTags: [{ tags }] } : {}) });
+  new AwsProvider(stack, "aws", { region: options.region ?? "us-east-1", ...(tags ? { defaultTags: [{ tags }] } : {}) });
   return stack;
 }
 

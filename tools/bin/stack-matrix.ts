@@ -2,7 +2,7 @@
  * Prints the CI stack matrix from a synthesized output (`npm run synth` first), in dependency order.
  *
  *   node --import tsx tools/bin/stack-matrix.ts [--outdir cdktf.out] [--env dev,prod]
- *        [--remote-state-only] [--role-prefix AWS_PLAN_ROLE_ARN] [--runners] [--format json|lines|github]
+ *        [--remote-state-only] [--without-bootstrap] [--role-prefix AWS_PLAN_ROLE_ARN] [--runners] [--format json|lines|github]
  *
  * --runners: every entry gets `runner` (its jobs' `runs-on`): ubuntu-24.04, or for an in-cluster stack
  *   the CodeBuild runner label of its plane's VPC for this run (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT); an
@@ -34,6 +34,7 @@ function main(): void {
   const matrix = buildMatrix(output, {
     environments: (arg("env") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     remoteStateOnly: process.argv.includes("--remote-state-only"),
+    withoutBootstrap: process.argv.includes("--without-bootstrap"),
     rolePrefix: arg("role-prefix"),
     outdirName: outdir,
     runners,

@@ -1,5 +1,5 @@
 /** Nothing public: databases, buckets, security groups, the EKS API, public IPs, resource policies. */
-import { allPorts, coversPort, INGRESS_TYPES, ingressPermissions, isEveryone, isWorldCidr, parsePolicy, type IngressPermission } from "../checks";
+import { allPorts, coversPort, INGRESS_TYPES, ingressPermissions, isEveryone, isWorldCidr, parsePolicy, RESOURCE_POLICIES, type IngressPermission } from "../checks";
 import { LOAD_BALANCER_SG_TAG } from "../conventions";
 import { blocks, isTrue, list, strings, type ResourceNode, type StackModel } from "../model";
 import type { Finding, Rule } from "../types";
@@ -52,23 +52,6 @@ function publicSubnets(stack: StackModel): Set<string> {
 const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
 const PUBLIC_GRANTEES = ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
 const PAB_FLAGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"] as const;
-
-/** Resource policies and the attribute that holds them. */
-const RESOURCE_POLICIES: readonly (readonly [string, string])[] = [
-  ["aws_s3_bucket_policy", "policy"],
-  ["aws_s3_bucket", "policy"],
-  ["aws_kms_key", "policy"],
-  ["aws_kms_key_policy", "policy"],
-  ["aws_secretsmanager_secret", "policy"],
-  ["aws_secretsmanager_secret_policy", "policy"],
-  ["aws_sqs_queue", "policy"],
-  ["aws_sqs_queue_policy", "policy"],
-  ["aws_sns_topic", "policy"],
-  ["aws_sns_topic_policy", "policy"],
-  ["aws_ecr_repository_policy", "policy"],
-  ["aws_cloudwatch_log_resource_policy", "policy_document"],
-  ["aws_iam_role", "assume_role_policy"],
-];
 
 /** The exposure rules. */
 export const exposureRules: readonly Rule[] = [

@@ -1,5 +1,6 @@
 /** The rule catalog, in report order. */
 import type { Rule } from "../types";
+import { deployabilityRules, stateEncryptionRule } from "./deployability";
 import { encryptionRules } from "./encryption";
 import { exposureRules } from "./exposure";
 import { hygieneRules } from "./hygiene";
@@ -26,7 +27,17 @@ const policyRules: readonly Rule[] = [
 ];
 
 /** Every rule of the pack. */
-export const RULES: readonly Rule[] = [...encryptionRules, ...exposureRules, ...tlsRules, ...resilienceRules, ...observabilityRules, ...hygieneRules, ...policyRules];
+export const RULES: readonly Rule[] = [
+  ...encryptionRules,
+  stateEncryptionRule,
+  ...exposureRules,
+  ...tlsRules,
+  ...resilienceRules,
+  ...observabilityRules,
+  ...hygieneRules,
+  ...deployabilityRules,
+  ...policyRules,
+];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 if (byId.size !== RULES.length) throw new Error("policy pack: duplicate rule id");
