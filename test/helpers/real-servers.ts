@@ -127,8 +127,8 @@ export function tempDir(prefix: string, owner?: { uid: number; gid: number }): s
   return dir;
 }
 
-/** Polls `condition` every 100 ms until it returns true; throws naming `what` after `timeoutMs`. */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+/** Polls `condition` every 100 ms until it returns true; throws naming `what` (evaluated then) after `timeoutMs`. */
+export async function waitFor(what: string | (() => string), condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -139,7 +139,8 @@ export async function waitFor(what: string, condition: () => boolean | Promise<b
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+  const label = typeof what === "function" ? what() : what;
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}${last ? `: ${String(last)}` : ""}`);
 }
 
 /** Runs a command to completion; throws with its output when it fails. */
@@ -202,4 +203,16 @@ export class ServerProcess {
 export async function httpGet(url: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url);
   return { status: response.status, body: await response.text() };
+}
+
+/** `promtool check rules FILE...`: ok and the tool's output (for the assertion message). */
+export function promtoolCheckRules(promtool: string, files: readonly string[]): { ok: boolean; output: string } {
+  const result = spawnSync(promtool, ["check", "rules", ...files], { encoding: "utf8" });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+/** `amtool check-config FILE`: ok and the tool's output. */
+export function amtoolCheckConfig(amtool: string, file: string): { ok: boolean; output: string } {
+  const result = spawnSync(amtool, ["check-config", file], { encoding: "utf8" });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
