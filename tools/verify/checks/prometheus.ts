@@ -103,7 +103,7 @@ export function evaluateRules(response: unknown, requiredAlerts: readonly string
   const d = data(response, "rules");
   if ("problem" in d) return fail(d.problem);
   const groups: Json[] = Array.isArray(d.data.groups) ? d.data.groups : [];
-  const rules = groups.flatMap((g) => (Array.isArray(g.rules) ? g.rules.map((r: Json) => ({ ...r, group: g.name })) : []));
+  const rules: Json[] = groups.flatMap((g) => (Array.isArray(g.rules) ? g.rules.map((r: Json) => ({ ...r, group: g.name })) : []));
   const alerting = rules.filter((r) => r.type === "alerting");
   const problems: string[] = [];
   if (alerting.length === 0) problems.push(`no alerting rules loaded (${groups.length} group(s))`);

@@ -37,7 +37,6 @@ export function evaluateSqlCycle(out: ProbeOutput, expect: SqlExpectation): Find
   if (v("inserted") !== "1") problems.push(`insert returned ${v("inserted") ?? "nothing"}`);
   if (v("readback") !== expect.runId) problems.push(`read back ${v("readback") ?? "nothing"}, expected ${expect.runId}`);
   if (token(out, "dropped") !== "ok") problems.push(`table not dropped (${v("dropped") ?? "no report"})`);
-  if (v("alias.error")) problems.push(`private DNS alias: ${v("alias.error")}`);
   if (expect.checkReader) {
     if (v("reader.readback") !== expect.runId) problems.push(`reader did not return the row (${v("reader.error") ?? v("reader.readback") ?? "no report"})`);
     if (v("reader.ssl") !== "t") problems.push(`reader session not encrypted (ssl=${v("reader.ssl")})`);

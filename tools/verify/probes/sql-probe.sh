@@ -14,7 +14,6 @@
 #   PROBE_TOKEN_DIR      if set, the password for host H is read from $PROBE_TOKEN_DIR/H before every
 #                        connection (IAM auth tokens written by the token sidecar); else PGPASSWORD
 #   PROBE_READER_PORT    reader port (default DB_PORT; differs only in tests)
-#   PROBE_ALIAS_HOST     optional private DNS alias of the writer, checked with sslmode=verify-ca
 #   PROBE_DRILL_SECONDS  drill: longest run (default 600)
 #   PROBE_DRILL_SETTLE   drill: stop this many seconds after writes recovered from an outage (default 60)
 #   PROBE_DRILL_INTERVAL drill: pause between writes in seconds (default 0.2)
@@ -78,10 +77,6 @@ say "writer.recovery=$recovery"
 say "writer.ssl=$ssl"
 say "writer.tls=$tls"
 say "writer.address=$addr"
-
-if [ -n "${PROBE_ALIAS_HOST:-}" ]; then
-  if a=$(sql "$PROBE_ALIAS_HOST" "$PORT" verify-ca "SELECT pg_is_in_recovery()"); then say "alias.recovery=$a"; else say "alias.error=$(printf '%s' "$a" | oneline)"; fi
-fi
 
 # --- the probe's own table -----------------------------------------------------------------------
 out=$(writer "CREATE TABLE $TABLE (seq integer PRIMARY KEY, note text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())") \
