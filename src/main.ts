@@ -10,6 +10,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { buildApp } from "./app";
+import { parseValueOverrides } from "./config/overrides";
 import { loadEnvironments, stateBackendOverride } from "./environments";
 import { installSynthSpeedups } from "./perf";
 import { readSynthOutput } from "./tools/synth-output";
@@ -32,7 +33,7 @@ function main(): void {
   const names = (process.env.CDN_ENVIRONMENTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   let environments;
   try {
-    environments = loadEnvironments(names, { stateBackend: stateBackendOverride(process.env.CDN_STATE_BACKEND) });
+    environments = loadEnvironments(names, { stateBackend: stateBackendOverride(process.env.CDN_STATE_BACKEND), values: parseValueOverrides(process.env.CDN_CONFIG_OVERRIDES) });
   } catch (error) {
     fail("", error);
   }
