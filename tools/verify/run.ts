@@ -343,10 +343,11 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
     }
   }
 
-  /** A finding from a probe's state and the evaluation of its output. */
-  function combine(state: ProbeState, finding: Finding): Finding {
+  /** A finding from a probe's state and the evaluation of its output (a silent probe adds nothing). */
+  function combine(state: ProbeState, finding: Finding, log: string): Finding {
     if (state.state !== "failed") return finding;
-    return fail(finding.result === "FAIL" && finding.evidence ? `${state.reason}; ${finding.evidence}` : state.reason);
+    const said = parseProbeOutput(log).values.size > 0;
+    return fail(said && finding.result === "FAIL" && finding.evidence ? `${state.reason}; ${finding.evidence}` : state.reason);
   }
 
   function probePrecondition(p: Plane): Finding | undefined {
@@ -362,7 +363,7 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
       if (pre) return pre;
       if (!p.config?.DB_APP_USER) return fail(`not run: the workload ConfigMap has no DB_APP_USER (the IAM application user the probe logs in as)`);
       const { state, log } = await runProbe(p, { probe: "sql", image: "postgres", script: "sql-probe.sh", iamTokenSidecar: true, deadlineSeconds: t.probe + 60, env: { PROBE_CA_FILE: "/verify/rds-ca.pem", PROBE_MODE: "cycle" } }, t.probe);
-      return combine(state, evaluateSqlCycle(parseProbeOutput(log), { database: x.database.name, user: p.config.DB_APP_USER, runId: runId.replace(/[^a-z0-9_]/g, "_"), readerIsStandby: true, checkReader: true }));
+      return combine(state, evaluateSqlCycle(parseProbeOutput(log), { database: x.database.name, user: p.config.DB_APP_USER, runId: runId.replace(/[^a-z0-9_]/g, "_"), readerIsStandby: true, checkReader: true }), log);
     });
   }
 
@@ -392,7 +393,7 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
       const targets = netTargets(p);
       if (typeof targets === "string") return fail(targets);
       const { state, log } = await runProbe(p, { probe: "net", image: "awsCli", script: "net-probe.sh", deadlineSeconds: t.probe + 60, env: { PROBE_TARGETS: netProbeTargets(targets) } }, t.probe);
-      return combine(state, evaluateNetwork(parseProbeOutput(log), targets));
+      return combine(state, evaluateNetwork(parseProbeOutput(log), targets), log);
     });
   }
 
@@ -420,7 +421,7 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
         else if (value(out, "deleted") === "ok") cleaned.push("the S3 probe object");
         else leftovers.push(`s3://${global.target.bucket.name}/${key}`);
       }
-      const finding = combine(state, evaluateS3(out, { access: "read-write", roleName: global.target.workload.roleName, bucket: global.target.bucket.name, held: hold }));
+      const finding = combine(state, evaluateS3(out, { access: "read-write", roleName: global.target.workload.roleName, bucket: global.target.bucket.name, held: hold }), log);
       if (finding.result === "PASS") sha = value(out, "sha256.put");
       return finding;
     });
@@ -438,7 +439,7 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
           );
           const out = parseProbeOutput(log);
           if (value(out, "write")?.startsWith("allowed") && value(out, "write-cleanup") !== "ok") leftovers.push(`s3://${p.target.bucket.name}/verify/${runId}/denied-${p.target.id}.txt`);
-          return combine(state, evaluateS3(out, { access: "read", roleName: p.target.workload.roleName, bucket: p.target.bucket.name, expectedSha256: sha }));
+          return combine(state, evaluateS3(out, { access: "read", roleName: p.target.workload.roleName, bucket: p.target.bucket.name, expectedSha256: sha }), log);
         }),
       ),
     );
@@ -518,7 +519,7 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
       if (before?.Status !== "available" || !oldWriter) return fail(`not run: ${x.database.identifier} is ${before?.Status ?? "missing"}${oldWriter ? "" : " without a writer"}`);
       const drillEnv = { PROBE_CA_FILE: "/verify/rds-ca.pem", PROBE_MODE: "drill", PROBE_DRILL_SECONDS: String(t.drillProbe), PROBE_DRILL_SETTLE: String(t.drillSettle), PROBE_DRILL_INTERVAL: "0.5" };
       const ready = await runProbe(p, { probe: "sql-drill", image: "postgres", script: "sql-probe.sh", iamTokenSidecar: true, deadlineSeconds: t.probe + t.drillProbe + 120, env: drillEnv }, t.probe, "VERIFY drill.ready=1");
-      if (ready.state.state !== "ready") return combine(ready.state, fail("the drill probe never started writing"));
+      if (ready.state.state !== "ready") return ready.state.state === "failed" ? combine(ready.state, fail("the drill probe never started writing"), ready.log) : fail("the drill probe ended before writing");
       const since = new Date(Date.now() - 60_000);
       say(x.id, `failover drill: writes flowing; failing over ${x.database.identifier} (writer ${oldWriter})`);
       const failoverAt = deps.now();
@@ -542,7 +543,7 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
       const done = await waitForProbeEnd(p, jobName(runId, "sql-drill"), t.drillProbe + 120);
       const events = await deps.aws.describeDbClusterEvents(x.region, x.database.identifier, since).catch(() => [] as Json[]);
       const failoverEvents = events.map((e) => String(e.Message)).filter((m) => /fail/i.test(m));
-      const finding = combine(done.state, evaluateDrill(parseProbeOutput(done.log), { rtoSeconds: rto, requireOutage: false, requireWriterChange: true }));
+      const finding = combine(done.state, evaluateDrill(parseProbeOutput(done.log), { rtoSeconds: rto, requireOutage: false, requireWriterChange: true }), done.log);
       const rds = newWriter && newWriter !== oldWriter && status === "available" ? `RDS writer ${oldWriter} -> ${newWriter}, available after ${rdsSeconds}s` : `RDS writer still ${newWriter ?? "?"} (${status}) after ${rdsSeconds}s`;
       const evidence = `${finding.evidence}; ${rds}${failoverEvents.length ? `; events: ${failoverEvents.join(" | ")}` : ""}`;
       return finding.result === "PASS" && newWriter !== oldWriter && status === "available" ? pass(evidence) : fail(evidence);
