@@ -20,7 +20,9 @@ export interface RunningProbe {
 /** Starts `script` with exactly `env` (plus PATH with `binDirs` first). */
 export function startProbe(script: string, env: Record<string, string>, binDirs: readonly string[] = []): RunningProbe {
   const path = [...binDirs, ...(process.env.PATH ?? "/usr/bin:/bin").split(":")].join(":");
-  const child = spawn("sh", [join(PROBES_DIR, script)], { env: { PATH: path, HOME: process.env.HOME ?? "/tmp", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // As in the Job: the SQL probe with POSIX sh (Alpine's busybox in the postgres image), the others with bash.
+  const shell = script === "sql-probe.sh" ? "sh" : "bash";
+  const child = spawn(shell, [join(PROBES_DIR, script)], { env: { PATH: path, HOME: process.env.HOME ?? "/tmp", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
   child.stdout.on("data", (d) => (text += String(d)));
   child.stderr.on("data", (d) => (text += String(d)));

@@ -16,6 +16,7 @@ REGION=${BUNDLE_BUCKET_REGION:?BUNDLE_BUCKET_REGION is required}
 KEY=${PROBE_KEY:?PROBE_KEY is required}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/s3-probe.XXXXXX") || exit 2
 PUT=0
+HOLD_PID=
 
 say() { printf 'VERIFY %s\n' "$*"; }
 note() { printf '%s s3-probe: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
@@ -24,6 +25,8 @@ s3api() { aws s3api "$@" --region "$REGION" --cli-connect-timeout 5 --cli-read-t
 err() { oneline <"$WORK/err"; }
 
 cleanup() {
+  [ -n "$HOLD_PID" ] && kill "$HOLD_PID" 2>/dev/null
+  HOLD_PID=
   if [ "$PUT" = 1 ]; then
     if s3api delete-object --bucket "$BUCKET" --key "$KEY" >/dev/null; then say "deleted=ok"; else say "deleted=fail error=$(err)"; fi
     PUT=0
@@ -57,7 +60,9 @@ if [ "$MODE" = rw ]; then
     say "hold=ready"
     note "holding s3://$BUCKET/$KEY for readers (until terminated, at most ${PROBE_HOLD_SECONDS}s)"
     sleep "$PROBE_HOLD_SECONDS" &
-    wait $!
+    HOLD_PID=$!
+    wait "$HOLD_PID"
+    HOLD_PID=
   fi
   cleanup
   say "result=ok"
