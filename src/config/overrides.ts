@@ -73,7 +73,8 @@ export function applyValueOverrides(raw: unknown, overrides: Readonly<Record<str
         node = next;
       }
       const last = parts[parts.length - 1];
-      if (Array.isArray(node) && (typeof last !== "number" || last > node.length)) throw new Error(`"${path}": index ${String(last)} is out of range`);
+      if (Array.isArray(node) && typeof last !== "number") throw new Error(`"${path}": a list; select an element with [index]`);
+      if (Array.isArray(node) && (last as number) > node.length) throw new Error(`"${path}": index ${String(last)} is out of range`);
       if (!Array.isArray(node) && typeof last === "number") throw new Error(`"${path}": not a list`);
       node[last] = value;
     } catch (error) {

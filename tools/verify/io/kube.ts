@@ -169,6 +169,8 @@ export function kubeconfigTransport(kc: KubeConfig, context: string, timeoutMs =
       headers: { Accept: "application/json, */*", ...(payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {}) },
     };
     await scoped.applyToHTTPSOptions(options);
+    // A plain-HTTP server (a local proxy or test server) takes the credentials but not the TLS agent.
+    if (url.protocol === "http:") delete options.agent;
     return new Promise((resolve, reject) => {
       const req = (url.protocol === "http:" ? httpRequest : httpsRequest)(url, options, (res) => {
         const chunks: Buffer[] = [];
