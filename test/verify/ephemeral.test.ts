@@ -4,6 +4,7 @@
  * judges the result, and the cost guard bounds what such a copy may cost.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/load";
@@ -19,14 +20,14 @@ const SANDBOX = {
   dev: {
     accountId: "444455556666",
     bundleBucketName: "cdn-config-bundles-it-8812345",
-    breakGlassRoleArn: "arn:aws:iam::444455556666:role/BreakGlassAdmin",
+    breakGlassRoleArn: "arn:aws:iam::444455556666:role/IntegrationDeploy",
     "state.bucket": "cdn-tfstate-sandbox-444455556666",
     "state.keyPrefix": "integration/8812345",
-    "global.cluster.adminRoleArns": ["arn:aws:iam::444455556666:role/IntegrationDeploy"],
+    "global.cluster.adminRoleArns": [],
     "global.cluster.viewerRoleArns": [],
     "global.cluster.publicAccessCidrs": ["203.0.113.7/32"],
     "global.ingress.certificateArn": "arn:aws:acm:us-east-1:444455556666:certificate/11111111-2222-4333-8444-555555555555",
-    "regions[0].cluster.adminRoleArns": ["arn:aws:iam::444455556666:role/IntegrationDeploy"],
+    "regions[0].cluster.adminRoleArns": [],
     "regions[0].cluster.viewerRoleArns": [],
     "regions[0].cluster.publicAccessCidrs": ["203.0.113.7/32"],
     "regions[0].ingress.certificateArn": "arn:aws:acm:us-west-2:444455556666:certificate/66666666-7777-4888-9999-000000000000",
@@ -78,6 +79,31 @@ describe("CDN_CONFIG_OVERRIDES", () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as ConfigError).message).toContain("Invalid environment config in environments/dev.ts with CDN_CONFIG_OVERRIDES:");
     expect((error as ConfigError).message).toContain('accountId: got "12345"; must be a 12-digit AWS account id');
+  });
+});
+
+describe("the integration workflow's overrides", () => {
+  it("are valid paths and values for dev: the copy validates and synthesizes without code changes", () => {
+    const workflow = readFileSync(join(ROOT, ".github", "workflows", "integration.yml"), "utf8");
+    const jq = /jq -cn [\s\S]*?'(\{dev: \{[\s\S]*?\}\})'\)/.exec(workflow)?.[1];
+    expect(jq, "the overrides expression in integration.yml").toBeDefined();
+    const values: Record<string, string> = {
+      account: "444455556666",
+      run: "8812345",
+      state: "cdn-tfstate-sandbox-444455556666",
+      east: "arn:aws:acm:us-east-1:444455556666:certificate/11111111-2222-4333-8444-555555555555",
+      west: "arn:aws:acm:us-west-2:444455556666:certificate/66666666-7777-4888-9999-000000000000",
+      role: "arn:aws:iam::444455556666:role/IntegrationDeploy",
+      cidr: "203.0.113.7/32",
+    };
+    const json = jq!
+      .replace(/\("([^"]*)" \+ \$(\w+)\)/g, (_, prefix: string, v: string) => JSON.stringify(prefix + values[v]))
+      .replace(/\$(\w+)/g, (_, v: string) => JSON.stringify(values[v]))
+      .replace(/^\{dev:/, '{"dev":');
+    const overrides = parseValueOverrides(json)!;
+    expect(overrides).toEqual(SANDBOX);
+    const [dev] = loadEnvironments(["dev"], { values: overrides });
+    expect(dev.bundleBucketName).toBe("cdn-config-bundles-it-8812345");
   });
 });
 
