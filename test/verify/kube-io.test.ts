@@ -93,6 +93,6 @@ describe("the REST layer against an API server", () => {
     expect(await port.log("cdn-control-plane", "p", "probe")).toBe("VERIFY result=ok\n");
     expect(seen.at(-1)!.url).toBe("/api/v1/namespaces/cdn-control-plane/pods/p/log?container=probe");
     await port.proxyGet("monitoring", "kps-prometheus", 9090, "/api/v1/targets?state=active");
-    expect(seen.at(-1)!.url).toBe("/api/v1/namespaces/monitoring/services/http%3Akps-prometheus%3A9090/proxy/api/v1/targets?state=active");
+    expect(seen.at(-1)!.url).toBe("/api/v1/namespaces/monitoring/services/http:kps-prometheus:9090/proxy/api/v1/targets?state=active");
   });
 });

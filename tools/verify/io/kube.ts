@@ -125,7 +125,8 @@ export function kubePort(transport: KubeTransport, context: string): KubePort {
       return res!.text;
     },
     async proxyGet(namespace, service, port, path) {
-      const full = `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(`http:${service}:${port}`)}/proxy${path}`;
+      // `scheme:name:port` as kubectl writes it (the colons unescaped; names are DNS labels).
+      const full = `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/http:${encodeURIComponent(service)}:${port}/proxy${path}`;
       const res = await call("GET", full);
       return json(res!.text, full);
     },
