@@ -10,7 +10,7 @@ const read = (name: string) => readFileSync(join(WORKFLOWS, name), "utf8");
 describe("the repository's workflows", () => {
   it("pass every layer of validation", async () => {
     const { files, problems } = await lintWorkflowDir(WORKFLOWS);
-    expect(files.map((f) => f.split("/").pop())).toEqual(["deploy-environment.yml", "deploy.yml", "plan.yml"]);
+    expect(files.map((f) => f.split("/").pop())).toEqual(["deploy-environment.yml", "deploy.yml", "integration.yml", "plan.yml"]);
     expect(problems).toEqual([]);
   });
 
@@ -76,6 +76,32 @@ describe("the repository's workflows", () => {
     expect(plan).toContain('-out="$out/tfplan"');
     expect(reusable).toMatch(/concurrency:\n {6}group: deploy-plan-\$\{\{ inputs\.environment \}\}\n {6}cancel-in-progress: true/);
     expect(reusable).toContain("--remote-state-only");
+  });
+});
+
+describe("the integration workflow", () => {
+  const integration = read("integration.yml");
+
+  it("runs nightly and by hand, one at a time, with OIDC and least permissions", () => {
+    expect(integration).toMatch(/^on:\n {2}schedule:\n {4}- cron: /m);
+    expect(integration).toContain("workflow_dispatch:");
+    expect(integration).toMatch(/concurrency:\n {2}group: integration\n {2}cancel-in-progress: false/);
+    expect(integration).toMatch(/permissions:\n {6}contents: read\n {6}id-token: write/);
+    expect(integration).not.toMatch(/aws-access-key-id|aws-secret-access-key|secrets\./);
+  });
+
+  it("guards cost, verifies with the drill, uploads the JSON, and always destroys", () => {
+    expect(integration).toMatch(/timeout-minutes: \d+/);
+    expect(integration).toContain("tools/bin/cost-guard.ts dev");
+    expect(integration).toContain("--drill failover");
+    expect(integration).toMatch(/npm run --silent verify -- "\$\{args\[@\]\}" > verify\.json/);
+    expect(integration).toMatch(/- name: upload the verify report\n {8}if: always\(\)/);
+    expect(integration).toMatch(/- name: destroy everything \(also after a failure\)\n {8}if: always\(\) && steps\.deploy\.outcome != 'skipped'\n {8}timeout-minutes: \d+/);
+    // Step limits leave destroy its time within the job's limit.
+    const minutes = [...integration.matchAll(/^ {8}timeout-minutes: (\d+)$/gm)].map((m) => Number(m[1]));
+    const job = Number(/^ {4}timeout-minutes: (\d+)$/m.exec(integration)![1]);
+    expect(minutes.length).toBe(3);
+    expect(minutes.reduce((a, b) => a + b, 0)).toBeLessThan(job);
   });
 });
 

@@ -11,6 +11,7 @@
 import { performance } from "node:perf_hooks";
 import { buildApp } from "./app";
 import { loadEnvironments, rejectStateBackendOverride } from "../config/environments";
+import { parseValueOverrides } from "../config/overrides";
 import { installSynthSpeedups } from "./perf";
 import { readSynthOutput } from "./synth-output";
 import { errorParagraph, formatSynthSummary } from "./synth-report";
@@ -33,7 +34,7 @@ function main(): void {
   let environments;
   try {
     rejectStateBackendOverride(process.env.CDN_STATE_BACKEND);
-    environments = loadEnvironments(names);
+    environments = loadEnvironments(names, { values: parseValueOverrides(process.env.CDN_CONFIG_OVERRIDES) });
   } catch (error) {
     fail("", error);
   }

@@ -4,12 +4,21 @@
  */
 import { ENVIRONMENTS } from "../../environments";
 import { ConfigError, loadEnvironment } from "./load";
+import { OVERRIDES_VARIABLE, applyValueOverrides, type ValueOverrides } from "./overrides";
 import type { EnvironmentConfig } from "./schema";
 
+/** Deliberate, per-run overrides of validated config (set by the entry point from the environment). */
+export interface ConfigOverrides {
+  /** Field values replaced before validation, per environment (CDN_CONFIG_OVERRIDES; ephemeral copies). */
+  readonly values?: ValueOverrides;
+}
+
 /** Validates the named environments (all when `names` is empty). Throws ConfigError listing every problem. */
-export function loadEnvironments(names: readonly string[] = []): EnvironmentConfig[] {
+export function loadEnvironments(names: readonly string[] = [], overrides: ConfigOverrides = {}): EnvironmentConfig[] {
   const selected = names.length > 0 ? names : Object.keys(ENVIRONMENTS);
   const unknown = selected.filter((n) => !(n in ENVIRONMENTS));
+  const unknownOverrides = Object.keys(overrides.values ?? {}).filter((n) => !(n in ENVIRONMENTS));
+  if (unknownOverrides.length > 0) throw new ConfigError(OVERRIDES_VARIABLE, [`names ${JSON.stringify(unknownOverrides)}; must name environments that exist: ${Object.keys(ENVIRONMENTS).join(", ")}`]);
   if (unknown.length > 0) {
     throw new ConfigError("CDN_ENVIRONMENTS", [
       `got ${JSON.stringify(unknown)}; must name environments that exist: ${Object.keys(ENVIRONMENTS).join(", ")}`,
@@ -19,8 +28,9 @@ export function loadEnvironments(names: readonly string[] = []): EnvironmentConf
   const problems: string[] = [];
   for (const name of selected) {
     const { file, data } = ENVIRONMENTS[name];
+    const values = overrides.values?.[name];
     try {
-      const env = loadEnvironment(data, file);
+      const env = values ? loadEnvironment(applyValueOverrides(data, values, name), `${file} with ${OVERRIDES_VARIABLE}`) : loadEnvironment(data, file);
       if (env.name !== name) throw new ConfigError(file, [`name: got ${JSON.stringify(env.name)}; must equal the file's environment "${name}"`]);
       loaded.push(env);
     } catch (error) {
