@@ -1,6 +1,6 @@
 /** The dev environment: one account, smallest sizes, single NAT, local Terraform state. */
 import type { EnvironmentInput } from "../src/config/schema";
-import { EKS_1_35_ADDONS, HELM_CHARTS } from "./shared";
+import { EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS } from "./shared";
 
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -10,6 +10,11 @@ export const dev: EnvironmentInput = {
   bundleBucketName: "cdn-config-bundles-dev",
   breakGlassRoleArn: "arn:aws:iam::111111111111:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, monitoring: { prometheusRetentionDays: 7, prometheusStorageGiB: 20, alertmanagerStorageGiB: 5, grafanaStorageGiB: 5 } },
+  access: {
+    github: GITHUB_REPOSITORY,
+    ciRunners: { enabled: true, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f" },
+    bastion: { enabled: true },
+  },
   smokeTestApp: true,
   global: {
     region: "us-east-1",
@@ -25,7 +30,7 @@ export const dev: EnvironmentInput = {
       addons: EKS_1_35_ADDONS,
       logRetentionDays: 365,
     },
-    ingress: { certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-0c1d2e3f4a5b" },
+    ingress: { hostname: "global.dev.cdn-control.example.com", certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
       engineVersion: "16.8",
       instanceClass: "db.m6gd.large",
@@ -54,7 +59,7 @@ export const dev: EnvironmentInput = {
         addons: EKS_1_35_ADDONS,
         logRetentionDays: 365,
       },
-      ingress: { certificateArn: "arn:aws:acm:us-west-2:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-1c2d3e4f5a6b" },
+      ingress: { hostname: "uswest.dev.cdn-control.example.com", certificateArn: "arn:aws:acm:us-west-2:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
         engineVersion: "16.8",
         instanceClass: "db.m6gd.large",

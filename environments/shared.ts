@@ -22,3 +22,6 @@ export const HELM_CHARTS = {
   kubePrometheusStack: "88.5.3",
   awsLoadBalancerController: "3.5.0",
 } as const;
+
+/** The repository whose workflows plan and deploy every environment (the in-VPC runners serve it). */
+export const GITHUB_REPOSITORY = { owner: "acme-cdn", repository: "cdn-control-plane-infra" } as const;
