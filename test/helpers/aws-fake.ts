@@ -15,6 +15,9 @@ import { awsClients, type AwsClients } from "../../tools/aws/clients";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "aws");
 
+// As in tools/bin: the SDK's Node 22 notice is not what these tests are about.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** A recorded HTTP response. */
 export interface RecordedResponse {
   readonly status: number;
@@ -22,9 +25,12 @@ export interface RecordedResponse {
   readonly body: string;
 }
 
-/** Reads `test/fixtures/aws/<path>` (status line, headers, blank line, body). */
-export function fixture(path: string): RecordedResponse {
-  const text = readFileSync(join(FIXTURES, path), "utf8");
+/**
+ * Reads `test/fixtures/aws/<path>` (status line, headers, blank line, body); `{{name}}` placeholders
+ * take the values of `vars` (the request's region and parameters, so one recording serves every region).
+ */
+export function fixture(path: string, vars: Readonly<Record<string, string>> = {}): RecordedResponse {
+  const text = readFileSync(join(FIXTURES, path), "utf8").replace(/\{\{([\w.-]+)\}\}/g, (whole, name: string) => vars[name] ?? whole);
   const split = text.indexOf("\n\n");
   const head = (split < 0 ? text : text.slice(0, split)).split("\n");
   const body = split < 0 ? "" : text.slice(split + 2);
@@ -51,10 +57,15 @@ export interface FakeRequest {
   readonly params: Record<string, unknown>;
   /** Host the request went to. */
   readonly host: string;
+  /** Request headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
-/** What a route answers: a fixture path, a response, or an error the HTTP layer throws (timeouts). */
-export type RouteAnswer = string | RecordedResponse | Error;
+/**
+ * What a route answers: a fixture path (placeholders filled from the request), a fixture with extra
+ * placeholder values, a response, or an error the HTTP layer throws (timeouts).
+ */
+export type RouteAnswer = string | { readonly fixture: string; readonly vars: Readonly<Record<string, string>> } | RecordedResponse | Error;
 
 /** Picks the answer for a request; `undefined` fails the test with the request in the message. */
 export type Route = (req: FakeRequest) => RouteAnswer | undefined;
@@ -89,14 +100,15 @@ export function fakeHandler(route: Route, log: FakeRequest[] = []) {
       const credential = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(headers.authorization ?? "");
       const region = credential?.[1] ?? "unknown";
       const service = credential?.[2] ?? "unknown";
-      const body = typeof request.body === "string" ? request.body : request.body instanceof Uint8Array ? Buffer.from(request.body).toString("utf8") : "";
+      const body = typeof request.body === "string" ? request.body : request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : "";
       const { operation, params } = operationOf(service, request.method, request.path, headers, body, request.query ?? {});
-      const req: FakeRequest = { service, region, operation, params, host: request.hostname };
+      const req: FakeRequest = { service, region, operation, params, host: request.hostname, headers };
       log.push(req);
       const answer = route(req);
       if (answer === undefined) throw new Error(`no recorded response for ${service}:${operation} in ${region} ${JSON.stringify(params)}`);
       if (answer instanceof Error) throw answer;
-      const response = typeof answer === "string" ? fixture(answer) : answer;
+      const vars: Record<string, string> = { region, ...Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === "string")) } as Record<string, string>;
+      const response = typeof answer === "string" ? fixture(answer, vars) : "fixture" in answer ? fixture(answer.fixture, { ...vars, ...answer.vars }) : answer;
       return { response: { statusCode: response.status, reason: "", headers: response.headers, body: Readable.from([Buffer.from(response.body)]) } };
     },
     updateHttpClientConfig() {},

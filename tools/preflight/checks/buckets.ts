@@ -30,7 +30,7 @@ export const bucketNames: Check = async (ctx) => {
         results.push(row(check, bucket.region, "PASS", "free"));
       } else if (f.status === 403) {
         results.push(
-          row(check, bucket.region, "FAIL", "HTTP 403: another account owns this name, or you may not s3:ListBucket it", `if it is not yours, choose another name in ${bucket.field} (e.g. ${bucket.name}-${env.accountId})`),
+          row(check, bucket.region, "FAIL", "HTTP 403: another account owns this name, or you may not s3:ListBucket it", `if it is not yours, choose another name in ${bucket.field} (e.g. ${bucket.name.includes(env.accountId) ? `${bucket.name}-${env.name}` : `${bucket.name}-${env.accountId}`})`),
         );
       } else {
         results.push(failedCall(check, bucket.region, "s3:ListBucket (HeadBucket)", error));

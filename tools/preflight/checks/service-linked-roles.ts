@@ -58,7 +58,7 @@ export const serviceLinkedRoles: Check = async (ctx) => {
       }
     }
     source ??= callerPolicySource(ctx);
-    const simulated = await attempt(check, "global", "iam:SimulatePrincipalPolicy", async () => {
+    const simulated = await attempt(check, "global", "iam:GetRole (of the caller) and iam:SimulatePrincipalPolicy", async () => {
       const arn = await source!;
       const out = await ctx.clients.iam().send(
         new SimulatePrincipalPolicyCommand({
