@@ -114,7 +114,8 @@ export function kubeconfigEntry(env: string, plane: SelectedPlane, target: Tunne
   return {
     context: kubeContextName(env, plane.ref),
     server: `https://127.0.0.1:${localPort}`,
-    tlsServerName: new URL(target.endpoint).host,
+    // As Terraform does (replace "https://"): the endpoint host exactly as EKS reports it.
+    tlsServerName: target.endpoint.replace(/^https:\/\//, "").replace(/\/.*$/, ""),
     certificateAuthorityData: target.certificateAuthority,
     clusterName: clusterName(plane.ref),
     region: plane.region,
