@@ -1,6 +1,6 @@
 /** The dev environment: one account, smallest sizes, single NAT, local Terraform state. */
 import type { EnvironmentInput } from "../src/config/schema";
-import { EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS } from "./shared";
+import { EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION } from "./shared";
 
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -23,7 +23,7 @@ export const dev: EnvironmentInput = {
     natGateways: "single",
     flowLogRetentionDays: 365,
     cluster: {
-      kubernetesVersion: "1.35",
+      kubernetesVersion: KUBERNETES_VERSION,
       adminRoleArns: ["arn:aws:iam::111111111111:role/PlatformAdmin"],
       viewerRoleArns: ["arn:aws:iam::111111111111:role/PlatformReadOnly"],
       nodeGroups: [{ name: "system", instanceTypes: ["t3.large", "t3a.large"], minSize: 3, maxSize: 5 }],
@@ -32,7 +32,7 @@ export const dev: EnvironmentInput = {
     },
     ingress: { hostname: "global.dev.cdn-control.example.com", certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
-      engineVersion: "16.8",
+      engineVersion: POSTGRES_ENGINE_VERSION,
       instanceClass: "db.m6gd.large",
       storageType: "io1",
       allocatedStorageGiB: 100,
@@ -52,7 +52,7 @@ export const dev: EnvironmentInput = {
       natGateways: "single",
       flowLogRetentionDays: 365,
       cluster: {
-        kubernetesVersion: "1.35",
+        kubernetesVersion: KUBERNETES_VERSION,
         adminRoleArns: ["arn:aws:iam::111111111111:role/PlatformAdmin"],
         viewerRoleArns: ["arn:aws:iam::111111111111:role/PlatformReadOnly"],
         nodeGroups: [{ name: "system", instanceTypes: ["t3.large", "t3a.large"], minSize: 3, maxSize: 5 }],
@@ -61,7 +61,7 @@ export const dev: EnvironmentInput = {
       },
       ingress: { hostname: "uswest.dev.cdn-control.example.com", certificateArn: "arn:aws:acm:us-west-2:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
-        engineVersion: "16.8",
+        engineVersion: POSTGRES_ENGINE_VERSION,
         instanceClass: "db.m6gd.large",
         storageType: "io1",
         allocatedStorageGiB: 100,

@@ -1,6 +1,6 @@
 /** The staging environment: production-shaped (NAT per AZ, deletion protection), S3 state, smaller nodes. */
 import type { EnvironmentInput } from "../src/config/schema";
-import { EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS } from "./shared";
+import { EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION } from "./shared";
 
 export const staging: EnvironmentInput = {
   name: "staging",
@@ -23,7 +23,7 @@ export const staging: EnvironmentInput = {
     natGateways: "per-az",
     flowLogRetentionDays: 365,
     cluster: {
-      kubernetesVersion: "1.35",
+      kubernetesVersion: KUBERNETES_VERSION,
       adminRoleArns: ["arn:aws:iam::222222222222:role/PlatformAdmin"],
       viewerRoleArns: ["arn:aws:iam::222222222222:role/PlatformReadOnly"],
       nodeGroups: [{ name: "system", instanceTypes: ["m6i.large", "m5.large"], minSize: 3, maxSize: 5 }],
@@ -32,7 +32,7 @@ export const staging: EnvironmentInput = {
     },
     ingress: { hostname: "global.staging.cdn-control.example.com", certificateArn: "arn:aws:acm:us-east-1:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
-      engineVersion: "16.8",
+      engineVersion: POSTGRES_ENGINE_VERSION,
       instanceClass: "db.m6gd.large",
       storageType: "io1",
       allocatedStorageGiB: 100,
@@ -51,7 +51,7 @@ export const staging: EnvironmentInput = {
       natGateways: "per-az",
       flowLogRetentionDays: 365,
       cluster: {
-        kubernetesVersion: "1.35",
+        kubernetesVersion: KUBERNETES_VERSION,
         adminRoleArns: ["arn:aws:iam::222222222222:role/PlatformAdmin"],
         viewerRoleArns: ["arn:aws:iam::222222222222:role/PlatformReadOnly"],
         nodeGroups: [{ name: "system", instanceTypes: ["m6i.large", "m5.large"], minSize: 3, maxSize: 5 }],
@@ -60,7 +60,7 @@ export const staging: EnvironmentInput = {
       },
       ingress: { hostname: "uswest.staging.cdn-control.example.com", certificateArn: "arn:aws:acm:us-west-2:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
-        engineVersion: "16.8",
+        engineVersion: POSTGRES_ENGINE_VERSION,
         instanceClass: "db.m6gd.large",
         storageType: "io1",
         allocatedStorageGiB: 100,

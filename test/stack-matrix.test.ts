@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildMatrix } from "../tools/stack-matrix";
+import { buildMatrix, inVpcStacks } from "../tools/stack-matrix";
+import { loadEnvironment } from "../src/config/load";
+import { dev } from "../environments/dev";
 import { dependencyLevels, readSynthOutput } from "../src/app/synth-output";
 import { synthesizeAll } from "./helpers/synth";
 
@@ -77,5 +79,43 @@ describe("buildMatrix", () => {
     const outdir = fakeOutput({ "dev-x": {} });
     expect(buildMatrix(readSynthOutput(outdir), { remoteStateOnly: true }).include).toEqual([]);
     expect(buildMatrix(readSynthOutput(outdir)).include[0].backend).toBe("local");
+  });
+});
+
+describe("runners", () => {
+  const outdir = fakeOutput({
+    "dev-global": { backend: "s3" },
+    "dev-global-k8s": { backend: "s3", deps: ["dev-global"] },
+    "dev-regional-uswest": { backend: "s3", deps: ["dev-global"], region: "us-west-2" },
+    "dev-regional-uswest-k8s": { backend: "s3", deps: ["dev-regional-uswest"], region: "us-west-2" },
+  });
+
+  it("sends each in-cluster stack to its plane's in-VPC runner, everything else to GitHub-hosted runners", () => {
+    const runners = inVpcStacks([loadEnvironment(dev, "environments/dev.ts")]);
+    expect([...runners]).toEqual([
+      ["dev-global-k8s", "cdn-dev-global-gha-runner"],
+      ["dev-regional-uswest-k8s", "cdn-dev-regional-uswest-gha-runner"],
+    ]);
+    const matrix = buildMatrix(readSynthOutput(outdir), { inVpcStacks: runners });
+    expect(matrix.include.map((e) => [e.stack, e.runner])).toEqual([
+      ["dev-global", ""],
+      ["dev-global-k8s", "cdn-dev-global-gha-runner"],
+      ["dev-regional-uswest", ""],
+      ["dev-regional-uswest-k8s", "cdn-dev-regional-uswest-gha-runner"],
+    ]);
+    expect(buildMatrix(readSynthOutput(outdir), { inVpcStacks: runners, runner: "hosted" }).include.map((e) => e.stack)).toEqual(["dev-global", "dev-regional-uswest"]);
+    expect(buildMatrix(readSynthOutput(outdir), { inVpcStacks: runners, runner: "in-vpc" }).include.map((e) => e.stack)).toEqual(["dev-global-k8s", "dev-regional-uswest-k8s"]);
+  });
+
+  it("leaves in-cluster stacks out, with the reason, when the environment has no runners", () => {
+    const raw = structuredClone(dev) as any;
+    raw.access.ciRunners = { enabled: false };
+    const runners = inVpcStacks([loadEnvironment(raw, "environments/dev.ts")]);
+    const matrix = buildMatrix(readSynthOutput(outdir), { inVpcStacks: runners });
+    expect(matrix.include.map((e) => e.stack)).toEqual(["dev-global", "dev-regional-uswest"]);
+    expect(matrix.skipped).toEqual([
+      { stack: "dev-global-k8s", reason: expect.stringContaining("no in-VPC runner (access.ciRunners.enabled is false)") },
+      { stack: "dev-regional-uswest-k8s", reason: expect.stringContaining("npm run tunnel") },
+    ]);
   });
 });

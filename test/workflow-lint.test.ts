@@ -10,7 +10,7 @@ const read = (name: string) => readFileSync(join(WORKFLOWS, name), "utf8");
 describe("the repository's workflows", () => {
   it("pass every layer of validation", async () => {
     const { files, problems } = await lintWorkflowDir(WORKFLOWS);
-    expect(files.map((f) => f.split("/").pop())).toEqual(["deploy-environment.yml", "deploy.yml", "plan.yml"]);
+    expect(files.map((f) => f.split("/").pop())).toEqual(["deploy-environment.yml", "deploy.yml", "drift.yml", "plan.yml", "renovate.yml"]);
     expect(problems).toEqual([]);
   });
 
@@ -36,6 +36,59 @@ describe("the repository's workflows", () => {
     expect(reusable).toContain("--remote-state-only");
   });
 });
+
+describe("private clusters: in-cluster jobs on the in-VPC runners (docs/decisions/0007)", () => {
+  const RUNS_ON_MATRIX = "runs-on: ${{ matrix.runner != '' && format('codebuild-{0}-{1}-{2}', matrix.runner, github.run_id, github.run_attempt) || 'ubuntu-24.04' }}";
+
+  it("plan: each stack's job runs where its matrix entry says", () => {
+    expect(read("plan.yml")).toContain(RUNS_ON_MATRIX);
+  });
+
+  it("deploy: AWS stacks on GitHub-hosted runners, then each in-cluster stack on its runner, still with the deploy role", () => {
+    const reusable = read("deploy-environment.yml");
+    expect(reusable).toContain("--remote-state-only --runner hosted --format lines");
+    expect(reusable).toContain("--remote-state-only --runner in-vpc --format github");
+    const inVpc = reusable.slice(reusable.indexOf("  deploy-in-vpc:"));
+    expect(inVpc).toContain("needs: deploy");
+    expect(inVpc).toContain("runs-on: codebuild-${{ matrix.runner }}-${{ github.run_id }}-${{ github.run_attempt }}");
+    expect(inVpc).toContain("environment: ${{ inputs.environment }}");
+    expect(inVpc).toContain("role-to-assume: ${{ inputs.role-to-assume }}");
+    expect(inVpc).toMatch(/permissions:\n {6}contents: read\n {6}id-token: write\n/);
+  });
+});
+
+describe("drift: the scheduled check", () => {
+  const drift = read("drift.yml");
+  const job = (name: string) => {
+    const start = drift.indexOf(`\n  ${name}:\n`);
+    expect(start, name).toBeGreaterThan(0);
+    const next = drift.slice(start + 1).search(/\n {2}[a-z-]+:\n/);
+    return next < 0 ? drift.slice(start) : drift.slice(start, start + 1 + next);
+  };
+
+  it("runs on a schedule and by hand, never on pull requests", () => {
+    expect(drift).toMatch(/^on:\n {2}schedule:\n {4}- cron: "[^"]+"/m);
+    expect(drift).toContain("workflow_dispatch: {}");
+    expect(drift).not.toMatch(/^ {2}pull_request(_target)?:/m);
+  });
+
+  it("runs preflight per environment and a detailed-exitcode plan per stack with the read-only plan role", () => {
+    expect(job("preflight")).toContain('npm run --silent preflight -- "$ENVIRONMENT" --json');
+    expect(job("preflight")).toContain("matrix: ${{ fromJSON(needs.build.outputs.environments) }}");
+    expect(job("drift")).toContain("-lock=false -no-color -detailed-exitcode");
+    expect(job("drift")).toContain("role-to-assume: ${{ vars[matrix.roleVariable] }}");
+    expect(job("build")).toContain("--role-prefix AWS_PLAN_ROLE_ARN");
+    expect(job("drift")).toContain(RUNS_ON_ANY);
+  });
+
+  it("grants issues: write to the one reporting job only", () => {
+    expect(drift.match(/issues: write/g)).toHaveLength(1);
+    expect(job("report")).toContain("issues: write");
+    expect(job("report")).toContain('const marker = "<!-- cdn-drift-report -->";');
+  });
+});
+
+const RUNS_ON_ANY = "runs-on: ${{ matrix.runner != '' && format('codebuild-{0}-{1}-{2}', matrix.runner, github.run_id, github.run_attempt) || 'ubuntu-24.04' }}";
 
 describe("the validator", () => {
   const good = read("plan.yml");

@@ -1,8 +1,14 @@
 /**
  * The CI stack matrix: every synthesized stack with what a job needs to plan or deploy it (its
- * environment, region, backend, dependency level and the repository variable holding the role to
- * assume), in dependency order, built generically from `manifest.json`.
+ * environment, region, backend, dependency level, the repository variable holding the role to
+ * assume, and the runner it needs), in dependency order, built generically from `manifest.json`.
+ *
+ * In-cluster (`-k8s`) stacks reach a private EKS API, so they run on the plane's in-VPC CodeBuild
+ * runner (`runs-on: codebuild-<runner>-<run_id>-<run_attempt>`, docs/decisions/0007); without one
+ * they are left out with the reason.
  */
+import type { EnvironmentConfig } from "../src/config/schema";
+import { ciRunnerProjectName, k8sStackName, planesOf } from "../src/config/naming";
 import {
   backendOf,
   dependencyLevels,
@@ -29,6 +35,8 @@ export interface MatrixEntry {
   readonly roleVariable: string;
   /** Stacks this one depends on. */
   readonly dependencies: readonly string[];
+  /** CodeBuild runner project for in-VPC stacks; empty for GitHub-hosted runners. */
+  readonly runner: string;
 }
 
 /** The whole matrix. */
@@ -55,6 +63,20 @@ export interface MatrixOptions {
   readonly rolePrefix?: string;
   /** Directory of the synthesized output relative to the repository root (default `cdktf.out`). */
   readonly outdirName?: string;
+  /**
+   * Stacks that must run inside a VPC, with their runner project (`undefined`: the environment has no
+   * runners, so the stack is left out). Stacks not listed run on GitHub-hosted runners.
+   */
+  readonly inVpcStacks?: ReadonlyMap<string, string | undefined>;
+  /** Only GitHub-hosted stacks, or only in-VPC ones (both when omitted). */
+  readonly runner?: "hosted" | "in-vpc";
+}
+
+/** The in-cluster stacks of `envs` with their plane's runner project (undefined when runners are off). */
+export function inVpcStacks(envs: readonly EnvironmentConfig[]): Map<string, string | undefined> {
+  return new Map(
+    envs.flatMap((env) => planesOf(env).map(({ ref }) => [k8sStackName(env.name, ref), env.access.ciRunners.enabled ? ciRunnerProjectName(env.name, ref) : undefined] as const)),
+  );
 }
 
 /** Builds the matrix from a synthesized output. */
@@ -77,6 +99,13 @@ export function buildMatrix(output: SynthOutput, options: MatrixOptions = {}): S
       skipped.push({ stack: name, reason: "local backend: its state would be lost on a CI runner; deploy it from a laptop" });
       continue;
     }
+    const inVpc = options.inVpcStacks?.has(name) ?? false;
+    const runner = options.inVpcStacks?.get(name) ?? "";
+    if ((options.runner === "hosted" && inVpc) || (options.runner === "in-vpc" && !inVpc)) continue;
+    if (inVpc && !runner) {
+      skipped.push({ stack: name, reason: "private cluster API and no in-VPC runner (access.ciRunners.enabled is false): plan and deploy it from a laptop through npm run tunnel" });
+      continue;
+    }
     include.push({
       stack: name,
       environment,
@@ -86,6 +115,7 @@ export function buildMatrix(output: SynthOutput, options: MatrixOptions = {}): S
       directory: `${outdirName}/${output.manifest.get(name)!.workingDirectory}`,
       roleVariable: `${rolePrefix}_${environment.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`,
       dependencies: output.manifest.get(name)!.dependencies,
+      runner,
     });
   }
   const selected = new Set(include.map((e) => e.stack));

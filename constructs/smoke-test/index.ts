@@ -52,6 +52,7 @@ export class SmokeTestApp extends Construct {
             container: [
               {
                 name: "nginx",
+                // renovate: datasource=docker
                 image: props.image ?? "nginxinc/nginx-unprivileged:1.27-alpine",
                 imagePullPolicy: "Always",
                 port: [{ containerPort: props.port ?? 8080, name: "http" }],

@@ -2,17 +2,23 @@
  * Prints the CI stack matrix from a synthesized output (`npm run synth` first), in dependency order.
  *
  *   node --import tsx tools/bin/stack-matrix.ts [--outdir cdktf.out] [--env dev,prod]
- *        [--remote-state-only] [--role-prefix AWS_PLAN_ROLE_ARN] [--format json|lines|github]
+ *        [--remote-state-only] [--role-prefix AWS_PLAN_ROLE_ARN] [--runner hosted|in-vpc]
+ *        [--format json|lines|github]
  *
  * --format json (default): `{"include":[...],"levels":[[...]],"skipped":[...]}` on one line.
  * --format lines: `<stack> <directory>` per line, in dependency order (for deploy loops).
  * --format github: appends `matrix` ({"include":[...]}, usable as `strategy.matrix`), `levels`,
- *   `stacks`, `count`, `region` (the first stack's) and `skipped` to $GITHUB_OUTPUT, prints a readable summary
+ *   `stacks`, `count`, `region` (the first stack's), `skipped` and `environments` (one entry per
+ *   environment with its role variable and state region) to $GITHUB_OUTPUT, prints a readable summary
  *   and a `::warning::` per skipped stack.
+ *
+ * In-cluster stacks carry the CodeBuild runner project of their plane (`runner`), from the validated
+ * environment files (src/config); `--runner` keeps only GitHub-hosted or only in-VPC stacks.
  */
 import { appendFileSync } from "node:fs";
-import { buildMatrix } from "../stack-matrix";
+import { buildMatrix, inVpcStacks } from "../stack-matrix";
 import { readSynthOutput } from "../../src/app/synth-output";
+import { loadEnvironments } from "../../src/config/environments";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,12 +28,24 @@ function arg(name: string): string | undefined {
 function main(): void {
   const outdir = arg("outdir") ?? "cdktf.out";
   const format = arg("format") ?? "json";
+  const runner = arg("runner");
+  if (runner !== undefined && runner !== "hosted" && runner !== "in-vpc") throw new Error(`unknown --runner ${runner} (hosted or in-vpc)`);
+  const environments = (arg("env") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const envs = loadEnvironments(environments);
   const matrix = buildMatrix(readSynthOutput(outdir), {
-    environments: (arg("env") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    environments,
     remoteStateOnly: process.argv.includes("--remote-state-only"),
     rolePrefix: arg("role-prefix"),
     outdirName: outdir,
+    inVpcStacks: inVpcStacks(envs),
+    runner,
   });
+  const rolePrefix = arg("role-prefix") ?? "AWS_PLAN_ROLE_ARN";
+  const environmentEntries = envs.map((env) => ({
+    environment: env.name,
+    region: env.state.region,
+    roleVariable: `${rolePrefix}_${env.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`,
+  }));
   if (format === "lines") {
     for (const entry of matrix.include) process.stdout.write(`${entry.stack} ${entry.directory}\n`);
     for (const s of matrix.skipped) process.stderr.write(`skipped ${s.stack}: ${s.reason}\n`);
@@ -43,6 +61,7 @@ function main(): void {
       `count=${matrix.include.length}`,
       `region=${matrix.include[0]?.region ?? ""}`,
       `skipped=${JSON.stringify(matrix.skipped)}`,
+      `environments=${JSON.stringify({ include: environmentEntries })}`,
     ];
     appendFileSync(target, `${lines.join("\n")}\n`);
     matrix.levels.forEach((names, i) => process.stdout.write(`level ${i}: ${names.join(", ")}\n`));

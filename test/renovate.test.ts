@@ -1,0 +1,95 @@
+/**
+ * renovate.json is checked offline: against Renovate's JSON schema (vendored at the version the
+ * workflow runs) and against this repository's rules, because the schema accepts unknown keys. Each
+ * guard gets a broken config that makes it fire.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { extractPins, lintRenovateConfig, policyProblems, renovateSchema, schemaProblems } from "../tools/renovate-lint";
+import { ADDON_NAMES } from "../tools/preflight/checks/eks";
+import { EKS_1_35_ADDONS, HELM_CHARTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION } from "../environments/shared";
+
+const ROOT = join(__dirname, "..");
+const config = JSON.parse(readFileSync(join(ROOT, "renovate.json"), "utf8"));
+const renovateWorkflow = readFileSync(join(ROOT, ".github", "workflows", "renovate.yml"), "utf8");
+const copy = () => structuredClone(config);
+
+describe("renovate.json", () => {
+  it("is valid against the schema of the Renovate version the workflow runs, and passes the repository's rules", () => {
+    const { version } = renovateSchema();
+    expect(renovateWorkflow).toContain(`RENOVATE_VERSION: "${version}"`);
+    expect(lintRenovateConfig(config, ROOT)).toEqual([]);
+  });
+
+  it("finds every pin of environments/shared.ts, with the value in the file", () => {
+    const pins = extractPins(config, ROOT);
+    const inShared = pins.filter((p) => p.file === "environments/shared.ts");
+    expect(inShared.map((p) => [p.datasource, p.depName, p.currentValue])).toEqual([
+      ["endoflife-date", "amazon-eks", KUBERNETES_VERSION],
+      ["aws-rds", "postgres", POSTGRES_ENGINE_VERSION],
+      ...Object.entries(ADDON_NAMES).map(([key, name]) => ["aws-eks-addon", name, EKS_1_35_ADDONS[key as keyof typeof EKS_1_35_ADDONS]]),
+      ["helm", "kube-prometheus-stack", HELM_CHARTS.kubePrometheusStack],
+      ["helm", "aws-load-balancer-controller", HELM_CHARTS.awsLoadBalancerController],
+    ]);
+    // Add-on lookups are for the Kubernetes version the clusters run.
+    for (const pin of inShared.filter((p) => p.datasource === "aws-eks-addon")) {
+      expect(JSON.parse(pin.packageName!)).toEqual({ addonName: pin.depName, kubernetesVersion: KUBERNETES_VERSION });
+    }
+    expect(JSON.parse(inShared[1].packageName!)).toEqual([{ Name: "engine", Values: ["postgres"] }]);
+  });
+
+  it("finds the container image, the workflows' Terraform and Node versions and its own version", () => {
+    const pins = extractPins(config, ROOT).map((p) => `${p.file} ${p.datasource} ${p.depName} ${p.currentValue}`);
+    expect(pins).toContain("constructs/smoke-test/index.ts docker nginxinc/nginx-unprivileged 1.27-alpine");
+    for (const workflow of ["plan.yml", "deploy-environment.yml", "drift.yml"]) {
+      expect(pins).toContain(`.github/workflows/${workflow} github-releases hashicorp/terraform 1.11.4`);
+      expect(pins).toContain(`.github/workflows/${workflow} node-version node 20`);
+    }
+    expect(pins).toContain(`.github/workflows/renovate.yml npm renovate ${renovateSchema().version}`);
+  });
+
+  it("groups the AWS pins, asks before a Kubernetes upgrade, never proposes a PostgreSQL major, and runs on a schedule", () => {
+    const rules = config.packageRules as any[];
+    expect(rules.find((r) => r.matchDatasources?.includes("aws-eks-addon"))?.groupName).toBe("EKS add-ons");
+    expect(rules.find((r) => r.matchDepNames?.includes("amazon-eks"))?.dependencyDashboardApproval).toBe(true);
+    expect(rules.find((r) => r.matchDatasources?.includes("aws-rds") && r.matchUpdateTypes?.includes("major"))?.enabled).toBe(false);
+    expect(config.schedule).toEqual(["before 6am on monday"]);
+    expect(config.extends).toContain("config:best-practices");
+  });
+});
+
+describe("the Renovate checks fire", () => {
+  it("schema: a wrong customType and a non-array schedule", () => {
+    const bad = copy();
+    bad.customManagers[0].customType = "regexx";
+    bad.schedule = 5;
+    const messages = schemaProblems(bad).map((p) => p.message).join("\n");
+    expect(messages).toMatch(/customManagers\/0\/customType/);
+    expect(messages).toMatch(/\/schedule/);
+  });
+
+  it("policy: a misspelled top-level key the schema accepts", () => {
+    const bad = copy();
+    bad.packageRule = [];
+    expect(schemaProblems(bad)).toEqual([]);
+    expect(policyProblems(bad, ROOT).map((p) => p.message)).toContain('unknown or unexpected top-level key "packageRule" (the schema would accept a typo)');
+  });
+
+  it("policy: a manager that matches nothing, the old fileMatch, and a regex that does not compile", () => {
+    const bad = copy();
+    bad.customManagers[0].managerFilePatterns = ["/^nowhere/.+\\.ts$/"];
+    bad.customManagers[1].fileMatch = ["x"];
+    bad.customManagers[2].matchStrings = ["(?<currentValue>["];
+    const messages = policyProblems(bad, ROOT).map((p) => p.message);
+    expect(messages).toContain("customManagers[0] matches no pin in the repository");
+    expect(messages).toContain("customManagers[1].fileMatch was renamed managerFilePatterns");
+    expect(messages.some((m) => m.startsWith("customManagers[2]: match string does not compile"))).toBe(true);
+  });
+
+  it("policy: an annotation no manager reads", () => {
+    const bad = copy();
+    bad.customManagers = bad.customManagers.filter((m: any) => !m.managerFilePatterns.some((p: string) => p.includes("workflows")));
+    expect(policyProblems(bad, ROOT).map((p) => p.message)).toContain(".github/workflows/plan.yml:21: this renovate annotation matches no manager");
+  });
+});
