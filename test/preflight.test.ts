@@ -43,6 +43,7 @@ const GOOD: Record<string, (req: FakeRequest) => RouteAnswer> = {
   "ec2:DescribeNatGateways": () => "ec2/DescribeNatGateways.none.xml",
   "ec2:DescribeSubnets": () => "ec2/DescribeSubnets.in-a.xml",
   "servicequotas:GetServiceQuota": (r) => `servicequotas/GetServiceQuota.${String(r.params.QuotaCode)}.json`,
+  "ssm:GetParameter": (r) => ({ fixture: "ssm/GetParameter.json", vars: { value: String(r.params.Name).startsWith("/aws/service/eks/") ? "1.35.2-20261120" : "ami-0a1b2c3d4e5f60718" } }),
 };
 
 /** The good answers with some replaced. */
@@ -108,6 +109,8 @@ describe("preflight against an account that can take dev", async () => {
       /^quota EC2-VPC Elastic IPs$/,
       /^quota NAT gateways per Availability Zone \(us-east-1a\)$/,
       /^quota EKS clusters$/,
+      /^node AMI AL2023_x86_64_STANDARD published for Kubernetes 1\.35$/,
+      /^access host AMI \(Amazon Linux 2023\) published$/,
     ]) {
       rowsFor(results, pattern);
     }
@@ -301,6 +304,26 @@ describe("EKS", () => {
       ["ERROR", "eks:DescribeClusterVersions timed out (TimeoutError)"],
       ["ERROR", "eks:DescribeClusterVersions timed out (TimeoutError)"],
     ]);
+  });
+});
+
+describe("AMIs", () => {
+  it("asks for the public parameters of the node AMI type and the access host image", async () => {
+    const { log } = await run();
+    expect(log.filter((r) => r.operation === "GetParameter").map((r) => [r.region, r.params.Name])).toEqual([
+      ["us-east-1", "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version"],
+      ["us-east-1", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"],
+      ["us-west-2", "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version"],
+      ["us-west-2", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"],
+    ]);
+  });
+
+  it("an AMI no longer published fails; a denied lookup is DENIED", async () => {
+    const gone = await run({ "ssm:GetParameter": (r) => (String(r.params.Name).startsWith("/aws/service/eks/") ? "ssm/ParameterNotFound.json" : undefined) });
+    expect(rowsFor(gone.results, /^node AMI/).map((r) => r.status)).toEqual(["FAIL", "FAIL"]);
+    expect(rowsFor(gone.results, /^node AMI/)[0].action).toContain("NODE_AMI_TYPE");
+    const denied = await run({ "ssm:GetParameter": () => "ssm/AccessDeniedException.json" });
+    expect(rowsFor(denied.results, /AMI/).every((r) => r.status === "DENIED")).toBe(true);
   });
 });
 

@@ -27,6 +27,12 @@ import { EncryptionKey } from "../kms-key";
 /** The control-plane log types EKS can export; all are enabled. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
+/**
+ * AMI type of every managed node group. EKS publishes these AMIs per Kubernetes version; the scheduled
+ * preflight checks that one is published for the configured version (Renovate cannot).
+ */
+export const NODE_AMI_TYPE = "AL2023_x86_64_STANDARD";
+
 /** Trust policy for roles assumed by pods through EKS Pod Identity. */
 export const POD_IDENTITY_TRUST = serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
 
@@ -258,7 +264,7 @@ export class Cluster extends Construct {
         nodeGroupName: `${props.name}-${group.name}`,
         nodeRoleArn: this.nodeRole.arn,
         subnetIds: [...props.subnetIds],
-        amiType: "AL2023_x86_64_STANDARD",
+        amiType: NODE_AMI_TYPE,
         capacityType: group.capacityType ?? "ON_DEMAND",
         instanceTypes: [...group.instanceTypes],
         scalingConfig: { minSize, maxSize: group.maxSize ?? 5, desiredSize: group.desiredSize ?? minSize },

@@ -14,6 +14,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 
 /** Options every client is created with (tests pass a fake handler and static credentials). */
@@ -44,6 +45,8 @@ export interface AwsClients {
   acm(region: string): ACMClient;
   /** S3 in `region` (follows region redirects). */
   s3(region: string): S3Client;
+  /** Systems Manager in `region` (public parameters). */
+  ssm(region: string): SSMClient;
 }
 
 /** Creates the client factory. */
@@ -68,5 +71,6 @@ export function awsClients(options: AwsClientOptions = {}): AwsClients {
     quotas: (region) => memo(`quotas:${region}`, () => new ServiceQuotasClient(common(region))),
     acm: (region) => memo(`acm:${region}`, () => new ACMClient(common(region))),
     s3: (region) => memo(`s3:${region}`, () => new S3Client({ ...common(region), followRegionRedirects: true })),
+    ssm: (region) => memo(`ssm:${region}`, () => new SSMClient(common(region))),
   };
 }

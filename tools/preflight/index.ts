@@ -10,6 +10,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import type { AwsClients } from "../aws/clients";
 import { classifyAwsError } from "../aws/errors";
+import { amis } from "./checks/amis";
 import { bucketNames } from "./checks/buckets";
 import { certificates } from "./checks/certificates";
 import { databaseOfferings } from "./checks/database";
@@ -25,6 +26,7 @@ export const CHECKS: readonly { name: string; run: Check }[] = [
   { name: "database offerings", run: databaseOfferings },
   { name: "Kubernetes version", run: kubernetesVersions },
   { name: "EKS add-ons", run: addonVersions },
+  { name: "AMIs", run: amis },
   { name: "Helm charts", run: helmCharts },
   { name: "bucket names", run: bucketNames },
   { name: "certificates", run: certificates },
