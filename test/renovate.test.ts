@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { extractPins, lintRenovateConfig, policyProblems, renovateSchema, schemaProblems } from "../tools/renovate-lint";
 import { ADDON_NAMES } from "../tools/preflight/checks/eks";
+import { CHART_SOURCES } from "../tools/preflight/checks/helm";
 import { EKS_1_35_ADDONS, HELM_CHARTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION } from "../environments/shared";
 
 const ROOT = join(__dirname, "..");
@@ -25,18 +26,23 @@ describe("renovate.json", () => {
   it("finds every pin of environments/shared.ts, with the value in the file", () => {
     const pins = extractPins(config, ROOT);
     const inShared = pins.filter((p) => p.file === "environments/shared.ts");
-    expect(inShared.map((p) => [p.datasource, p.depName, p.currentValue])).toEqual([
-      ["endoflife-date", "amazon-eks", KUBERNETES_VERSION],
-      ["aws-rds", "postgres", POSTGRES_ENGINE_VERSION],
-      ...Object.entries(ADDON_NAMES).map(([key, name]) => ["aws-eks-addon", name, EKS_1_35_ADDONS[key as keyof typeof EKS_1_35_ADDONS]]),
-      ["helm", "kube-prometheus-stack", HELM_CHARTS.kubePrometheusStack],
-      ["helm", "aws-load-balancer-controller", HELM_CHARTS.awsLoadBalancerController],
-    ]);
+    const found = (datasource: string, depName: string) => inShared.filter((p) => p.datasource === datasource && p.depName === depName).map((p) => p.currentValue);
+    expect(found("endoflife-date", "amazon-eks")).toEqual([KUBERNETES_VERSION]);
+    expect(found("aws-rds", "postgres")).toEqual([POSTGRES_ENGINE_VERSION]);
+    // Every add-on and every chart: a pin added without its annotation fails here.
+    for (const [key, name] of Object.entries(ADDON_NAMES)) expect(found("aws-eks-addon", name), name).toEqual([EKS_1_35_ADDONS[key as keyof typeof EKS_1_35_ADDONS]]);
+    for (const [key, version] of Object.entries(HELM_CHARTS)) {
+      const source = CHART_SOURCES[key];
+      expect(source, `CHART_SOURCES has ${key}`).toBeDefined();
+      expect(found("helm", source.chart), key).toEqual([version]);
+      expect(inShared.find((p) => p.depName === source.chart)?.registryUrl).toBe(source.repository);
+    }
+    expect(inShared).toHaveLength(2 + Object.keys(ADDON_NAMES).length + Object.keys(HELM_CHARTS).length);
     // Add-on lookups are for the Kubernetes version the clusters run.
     for (const pin of inShared.filter((p) => p.datasource === "aws-eks-addon")) {
       expect(JSON.parse(pin.packageName!)).toEqual({ addonName: pin.depName, kubernetesVersion: KUBERNETES_VERSION });
     }
-    expect(JSON.parse(inShared[1].packageName!)).toEqual([{ Name: "engine", Values: ["postgres"] }]);
+    expect(JSON.parse(inShared.find((p) => p.datasource === "aws-rds")!.packageName!)).toEqual([{ Name: "engine", Values: ["postgres"] }]);
   });
 
   it("finds the container image, the workflows' Terraform and Node versions and its own version", () => {

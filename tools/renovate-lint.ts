@@ -32,6 +32,8 @@ export interface ExtractedPin {
   readonly depName: string;
   /** Package name, when the annotation gives one. */
   readonly packageName?: string;
+  /** Registry URL, when the annotation gives one. */
+  readonly registryUrl?: string;
   /** The pinned value. */
   readonly currentValue: string;
 }
@@ -112,6 +114,7 @@ export function extractPins(config: { customManagers?: CustomManager[] }, root: 
             datasource: g.datasource,
             depName: g.depName,
             packageName: g.packageName,
+            registryUrl: g.registryUrl,
             currentValue: g.currentValue,
           });
         }
