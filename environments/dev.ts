@@ -1,6 +1,6 @@
 /** The dev environment: one account, smallest sizes, single NAT; S3 state like every shared environment (docs/state.md). */
 import type { EnvironmentInput } from "../src/config/schema";
-import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS } from "./shared";
+import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION } from "./shared";
 
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -15,6 +15,10 @@ export const dev: EnvironmentInput = {
   bundleBucketName: "cdn-config-bundles-dev",
   breakGlassRoleArn: "arn:aws:iam::111111111111:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, clusterAutoscalerImages: CLUSTER_AUTOSCALER_IMAGES, monitoring: { prometheusRetentionDays: 7, prometheusStorageGiB: 20, alertmanagerStorageGiB: 5, grafanaStorageGiB: 5 } },
+  access: {
+    ciRunners: { enabled: true, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f" },
+    bastion: { enabled: true },
+  },
   smokeTestApp: true,
   global: {
     region: "us-east-1",
@@ -23,16 +27,16 @@ export const dev: EnvironmentInput = {
     natGateways: "single",
     flowLogRetentionDays: 365,
     cluster: {
-      kubernetesVersion: "1.35",
+      kubernetesVersion: KUBERNETES_VERSION,
       adminRoleArns: ["arn:aws:iam::111111111111:role/PlatformAdmin"],
       viewerRoleArns: ["arn:aws:iam::111111111111:role/PlatformReadOnly"],
       nodeGroups: [{ name: "system", instanceTypes: ["t3.large", "t3a.large"], minSize: 3, maxSize: 5 }],
       addons: EKS_1_35_ADDONS,
       logRetentionDays: 365,
     },
-    ingress: { certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-0c1d2e3f4a5b" },
+    ingress: { hostname: "global.dev.cdn-control.example.com", certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
-      engineVersion: "16.11",
+      engineVersion: POSTGRES_ENGINE_VERSION,
       instanceClass: "db.m6gd.large",
       storageType: "io1",
       allocatedStorageGiB: 100,
@@ -52,16 +56,16 @@ export const dev: EnvironmentInput = {
       natGateways: "single",
       flowLogRetentionDays: 365,
       cluster: {
-        kubernetesVersion: "1.35",
+        kubernetesVersion: KUBERNETES_VERSION,
         adminRoleArns: ["arn:aws:iam::111111111111:role/PlatformAdmin"],
         viewerRoleArns: ["arn:aws:iam::111111111111:role/PlatformReadOnly"],
         nodeGroups: [{ name: "system", instanceTypes: ["t3.large", "t3a.large"], minSize: 3, maxSize: 5 }],
         addons: EKS_1_35_ADDONS,
         logRetentionDays: 365,
       },
-      ingress: { certificateArn: "arn:aws:acm:us-west-2:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-1c2d3e4f5a6b" },
+      ingress: { hostname: "uswest.dev.cdn-control.example.com", certificateArn: "arn:aws:acm:us-west-2:111111111111:certificate/0e1f2a3b-4c5d-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
-        engineVersion: "16.11",
+        engineVersion: POSTGRES_ENGINE_VERSION,
         instanceClass: "db.m6gd.large",
         storageType: "io1",
         allocatedStorageGiB: 100,

@@ -1,6 +1,6 @@
 /** The prod environment: NAT per AZ, 4 vCPU / 16 GiB databases, deletion protection, S3 state. */
 import type { EnvironmentInput } from "../src/config/schema";
-import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS } from "./shared";
+import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION } from "./shared";
 
 export const prod: EnvironmentInput = {
   name: "prod",
@@ -15,6 +15,10 @@ export const prod: EnvironmentInput = {
   bundleBucketName: "cdn-config-bundles",
   breakGlassRoleArn: "arn:aws:iam::333333333333:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, clusterAutoscalerImages: CLUSTER_AUTOSCALER_IMAGES, monitoring: { prometheusRetentionDays: 30, prometheusStorageGiB: 200, alertmanagerStorageGiB: 20, grafanaStorageGiB: 20 } },
+  access: {
+    ciRunners: { enabled: true, connectionArn: "arn:aws:codeconnections:us-east-1:333333333333:connection/9e3a4f5b-6c7d-4e8f-a091-bc2d3e4f5a61" },
+    bastion: { enabled: true },
+  },
   smokeTestApp: false,
   global: {
     region: "us-east-1",
@@ -23,16 +27,16 @@ export const prod: EnvironmentInput = {
     natGateways: "per-az",
     flowLogRetentionDays: 365,
     cluster: {
-      kubernetesVersion: "1.35",
+      kubernetesVersion: KUBERNETES_VERSION,
       adminRoleArns: ["arn:aws:iam::333333333333:role/PlatformAdmin"],
       viewerRoleArns: ["arn:aws:iam::333333333333:role/PlatformReadOnly"],
       nodeGroups: [{ name: "system", instanceTypes: ["m6i.xlarge", "m5.xlarge"], minSize: 3, maxSize: 5 }],
       addons: EKS_1_35_ADDONS,
       logRetentionDays: 365,
     },
-    ingress: { certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/2a3b4c5d-6e7f-4e5f-8a9b-0c1d2e3f4a5b" },
+    ingress: { hostname: "global.cdn-control.example.com", certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/2a3b4c5d-6e7f-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
-      engineVersion: "16.11",
+      engineVersion: POSTGRES_ENGINE_VERSION,
       instanceClass: "db.m6gd.xlarge",
       storageType: "io1",
       allocatedStorageGiB: 400,
@@ -52,16 +56,16 @@ export const prod: EnvironmentInput = {
       natGateways: "per-az",
       flowLogRetentionDays: 365,
       cluster: {
-        kubernetesVersion: "1.35",
+        kubernetesVersion: KUBERNETES_VERSION,
         adminRoleArns: ["arn:aws:iam::333333333333:role/PlatformAdmin"],
         viewerRoleArns: ["arn:aws:iam::333333333333:role/PlatformReadOnly"],
         nodeGroups: [{ name: "system", instanceTypes: ["m6i.xlarge", "m5.xlarge"], minSize: 3, maxSize: 5 }],
         addons: EKS_1_35_ADDONS,
         logRetentionDays: 365,
       },
-      ingress: { certificateArn: "arn:aws:acm:us-west-2:333333333333:certificate/2a3b4c5d-6e7f-4e5f-8a9b-1c2d3e4f5a6b" },
+      ingress: { hostname: "uswest.cdn-control.example.com", certificateArn: "arn:aws:acm:us-west-2:333333333333:certificate/2a3b4c5d-6e7f-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
-        engineVersion: "16.11",
+        engineVersion: POSTGRES_ENGINE_VERSION,
         instanceClass: "db.m6gd.xlarge",
         storageType: "io1",
         allocatedStorageGiB: 400,

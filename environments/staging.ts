@@ -1,6 +1,6 @@
 /** The staging environment: production-shaped (NAT per AZ, deletion protection), S3 state, smaller nodes. */
 import type { EnvironmentInput } from "../src/config/schema";
-import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS } from "./shared";
+import { CLUSTER_AUTOSCALER_IMAGES, EKS_1_35_ADDONS, GITHUB_REPOSITORY, HELM_CHARTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION } from "./shared";
 
 export const staging: EnvironmentInput = {
   name: "staging",
@@ -15,6 +15,10 @@ export const staging: EnvironmentInput = {
   bundleBucketName: "cdn-config-bundles-staging",
   breakGlassRoleArn: "arn:aws:iam::222222222222:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, clusterAutoscalerImages: CLUSTER_AUTOSCALER_IMAGES, monitoring: { prometheusRetentionDays: 15, prometheusStorageGiB: 50, alertmanagerStorageGiB: 10, grafanaStorageGiB: 10 } },
+  access: {
+    ciRunners: { enabled: true, connectionArn: "arn:aws:codeconnections:us-east-1:222222222222:connection/8d2f3e4a-5b6c-4d7e-9f80-ab1c2d3e4f50" },
+    bastion: { enabled: true },
+  },
   smokeTestApp: false,
   global: {
     region: "us-east-1",
@@ -23,16 +27,16 @@ export const staging: EnvironmentInput = {
     natGateways: "per-az",
     flowLogRetentionDays: 365,
     cluster: {
-      kubernetesVersion: "1.35",
+      kubernetesVersion: KUBERNETES_VERSION,
       adminRoleArns: ["arn:aws:iam::222222222222:role/PlatformAdmin"],
       viewerRoleArns: ["arn:aws:iam::222222222222:role/PlatformReadOnly"],
       nodeGroups: [{ name: "system", instanceTypes: ["m6i.large", "m5.large"], minSize: 3, maxSize: 5 }],
       addons: EKS_1_35_ADDONS,
       logRetentionDays: 365,
     },
-    ingress: { certificateArn: "arn:aws:acm:us-east-1:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-0c1d2e3f4a5b" },
+    ingress: { hostname: "global.staging.cdn-control.example.com", certificateArn: "arn:aws:acm:us-east-1:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-0c1d2e3f4a5b" },
     database: {
-      engineVersion: "16.11",
+      engineVersion: POSTGRES_ENGINE_VERSION,
       instanceClass: "db.m6gd.large",
       storageType: "io1",
       allocatedStorageGiB: 100,
@@ -51,16 +55,16 @@ export const staging: EnvironmentInput = {
       natGateways: "per-az",
       flowLogRetentionDays: 365,
       cluster: {
-        kubernetesVersion: "1.35",
+        kubernetesVersion: KUBERNETES_VERSION,
         adminRoleArns: ["arn:aws:iam::222222222222:role/PlatformAdmin"],
         viewerRoleArns: ["arn:aws:iam::222222222222:role/PlatformReadOnly"],
         nodeGroups: [{ name: "system", instanceTypes: ["m6i.large", "m5.large"], minSize: 3, maxSize: 5 }],
         addons: EKS_1_35_ADDONS,
         logRetentionDays: 365,
       },
-      ingress: { certificateArn: "arn:aws:acm:us-west-2:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-1c2d3e4f5a6b" },
+      ingress: { hostname: "uswest.staging.cdn-control.example.com", certificateArn: "arn:aws:acm:us-west-2:222222222222:certificate/1f2a3b4c-5d6e-4e5f-8a9b-1c2d3e4f5a6b" },
       database: {
-        engineVersion: "16.11",
+        engineVersion: POSTGRES_ENGINE_VERSION,
         instanceClass: "db.m6gd.large",
         storageType: "io1",
         allocatedStorageGiB: 100,

@@ -1,16 +1,19 @@
 /**
  * `<env>-bootstrap`: the S3 bucket (and its KMS key and access-log bucket) that holds every other
- * stack's Terraform state, and the GitHub Actions identities that plan and deploy them (OIDC provider,
- * plan role, deploy role; docs/ci.md). Its own state is local until the bucket exists (it is applied
- * from a laptop first); `state.bootstrapBackend: "s3"` then moves it into that bucket
+ * stack's Terraform state, the GitHub Actions identities that plan and deploy them (OIDC provider,
+ * plan role, deploy role; docs/ci.md), and the account's GitHub connection for the in-VPC CI runners.
+ * Its own state is local until the bucket exists (it is applied from a laptop first);
+ * `state.bootstrapBackend: "s3"` then moves it into that bucket
  * (docs/state.md#move-the-bootstrap-state-into-its-bucket).
  */
+import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnections-connection";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { CiRoles } from "../constructs/ci-roles";
 import { EncryptionKey } from "../constructs/kms-key";
 import { AccessLogBucket, SecureBucket } from "../constructs/secure-bucket";
 import type { EnvironmentConfig } from "../src/config/schema";
-import { bootstrapStackName, secretNamePrefix, stateKeyAlias, terraformDeployRoleName, terraformPlanRoleName } from "../src/config/naming";
+import { bootstrapStackName, githubConnectionName, secretNamePrefix, stateKeyAlias, terraformDeployRoleName, terraformPlanRoleName } from "../src/config/naming";
 import { EnvironmentStack } from "../src/lib/stack-base";
 
 /** The state bucket of one environment's account. */
@@ -21,6 +24,8 @@ export class BootstrapStack extends EnvironmentStack {
   readonly ciRoles: CiRoles;
   /** The key of the state (every backend names it by its alias ARN). */
   readonly stateKey: EncryptionKey;
+  /** The account's connection to GitHub (created PENDING; a person completes it once in the console). */
+  readonly githubConnection: CodeconnectionsConnection;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
     super(scope, bootstrapStackName(env.name), env, env.state.bootstrapBackend);
@@ -59,5 +64,27 @@ export class BootstrapStack extends EnvironmentStack {
       stateKeyArn: this.stateKey.arn,
       secretNamePrefix: secretNamePrefix(env.name),
     });
+    this.githubConnection = this.addGithubConnection();
+  }
+
+  /**
+   * One connection per account: connections are global resources usable from every region, and every
+   * plane's runner project names it (`access.ciRunners.connectionArn`). It starts PENDING until someone
+   * with rights on the GitHub organisation completes the handshake (docs/ci.md).
+   */
+  private addGithubConnection(): CodeconnectionsConnection {
+    const connection = new CodeconnectionsConnection(this, "github-connection", {
+      name: githubConnectionName(this.env.name),
+      providerType: "GitHub",
+    });
+    new TerraformOutput(this, "github_connection_arn", {
+      value: connection.arn,
+      description: "Copy into access.ciRunners.connectionArn of the environment file once the connection is AVAILABLE",
+    });
+    new TerraformOutput(this, "github_connection_status", {
+      value: connection.connectionStatus,
+      description: "PENDING until the GitHub handshake is completed in the console (Developer Tools > Settings > Connections)",
+    });
+    return connection;
   }
 }

@@ -3,6 +3,11 @@
  * `kubernetes` and `helm` providers are configured from an `aws_eks_cluster` *data source* looked up by
  * the cluster's name (known from config) with `exec` auth (`aws eks get-token`), never from resources of
  * the same state, so the first plan works. The stack depends explicitly on its plane stack.
+ *
+ * The API endpoint is private: CI plans and applies these stacks on runners inside the plane's VPC
+ * (the endpoint as is); a laptop goes through the SSM tunnel (`npm run tunnel`) and sets
+ * `TF_VAR_kube_api_server_<plane>=https://127.0.0.1:<port>`. TLS is verified against the endpoint's
+ * own name either way (`tls_server_name`).
  */
 import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
 import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
@@ -10,7 +15,7 @@ import { DataAwsRdsCluster } from "@cdktf/provider-aws/lib/data-aws-rds-cluster"
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
-import { Fn } from "cdktf";
+import { Fn, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { ClusterAutoscaler } from "../constructs/autoscaler";
 import { POSTGRES_PORT } from "../constructs/database";
@@ -25,6 +30,7 @@ import {
   DATABASE_SETUP_NAMESPACE,
   DATABASE_SETUP_SERVICE_ACCOUNT,
   DEFAULT_STORAGE_CLASS,
+  apiServerVariableName,
   MONITORING_NAMESPACE,
   SMOKE_TEST_NAMESPACE,
   WORKLOAD_NAMESPACE,
@@ -78,7 +84,8 @@ export class ClusterK8sStack extends EnvironmentStack {
 
     const cluster = new DataAwsEksCluster(this, "cluster", { name });
     const connection = {
-      host: cluster.endpoint,
+      host: this.apiServer(plane, cluster.endpoint),
+      tlsServerName: Fn.replace(cluster.endpoint, "https://", ""),
       clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
     };
     new KubernetesProvider(this, "kubernetes", { ...connection, exec: [eksExecAuth(name, config.region)] });
@@ -174,5 +181,28 @@ export class ClusterK8sStack extends EnvironmentStack {
         dependsOn: [controller.release],
       });
     }
+  }
+
+  /**
+   * The API server URL the providers use: the cluster endpoint, unless the run sets the override
+   * variable to a tunnel (`https://127.0.0.1:<port>`). A variable, not synth input, so that the
+   * synthesized configuration stays the same on every machine.
+   */
+  private apiServer(plane: PlaneRef, endpoint: string): string {
+    const variable = apiServerVariableName(plane);
+    const override = new TerraformVariable(this, variable, {
+      type: "string",
+      default: "",
+      nullable: false,
+      description: "Kubernetes API server URL through the SSM tunnel (npm run tunnel), e.g. https://127.0.0.1:8443; empty uses the cluster endpoint (CI, in the VPC)",
+      validation: [
+        {
+          condition: "${var." + variable + ' == "" || can(regex("^https://", var.' + variable + "))}",
+          errorMessage: "Must be empty or an https:// URL (the local end of the SSM tunnel).",
+        },
+      ],
+    });
+    // coalesce skips empty strings: the override when set, else the endpoint.
+    return Fn.coalesce([override.stringValue, endpoint]);
   }
 }

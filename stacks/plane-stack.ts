@@ -8,7 +8,9 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { CLUSTER_AUTOSCALER_SUBJECT, clusterAutoscalerStatements } from "../constructs/autoscaler";
+import { EksAccessHost } from "../constructs/access-host";
 import { BundleBucket, bundleBucketStatements, type BundleBucketRef } from "../constructs/bundle-bucket";
+import { GithubActionsRunner } from "../constructs/ci-runner";
 import { Cluster } from "../constructs/cluster";
 import { Database } from "../constructs/database";
 import { IngressAccess } from "../constructs/ingress";
@@ -24,6 +26,8 @@ import {
   DATABASE_SETUP_SERVICE_ACCOUNT,
   GLOBAL_PLANE,
   WORKLOAD_NAMESPACE,
+  accessHostName,
+  ciRunnerProjectName,
   WORKLOAD_SERVICE_ACCOUNT,
   clusterName,
   databaseClusterIdentifier,
@@ -36,6 +40,7 @@ import {
   privateZoneName,
   regionalPlane,
   resourcePrefix,
+  tunnelDocumentName,
   workloadRoleArn,
   workloadRoleName,
   type PlaneRef,
@@ -93,6 +98,10 @@ export class PlaneStack extends EnvironmentStack {
   readonly autoscalerRole: PodIdentityRole;
   /** The database setup job's role: the only reader of the master secret. */
   readonly databaseSetupRole: PodIdentityRole;
+  /** GitHub Actions runners inside the VPC, for the in-cluster stacks' jobs (when `access.ciRunners` is on). */
+  readonly ciRunner?: GithubActionsRunner;
+  /** The operators' SSM access host to the cluster API (when `access.bastion` is on). */
+  readonly accessHost?: EksAccessHost;
   private readonly config: PlaneConfig;
   private readonly prefix: string;
 
@@ -117,6 +126,8 @@ export class PlaneStack extends EnvironmentStack {
     if (plane.kind === "global") this.bundleBucket = this.addBundleBucket();
     this.workloadRole = this.addWorkloadRole();
     this.databaseSetupRole = this.addDatabaseSetupRole();
+    if (this.env.access.ciRunners.enabled) this.ciRunner = this.addCiRunner(logKey);
+    if (this.env.access.bastion.enabled) this.accessHost = this.addAccessHost();
     if (props.global) this.addPeering(props.global);
   }
 
@@ -316,6 +327,55 @@ export class PlaneStack extends EnvironmentStack {
       serviceAccount: DATABASE_SETUP_SERVICE_ACCOUNT,
       statements: this.database.masterSecretStatements(),
     });
+  }
+
+  /** CI's way to the private cluster API: CodeBuild-hosted GitHub Actions runners in the private subnets. */
+  private addCiRunner(logKey: EncryptionKey): GithubActionsRunner {
+    const { ciRunners } = this.env.access;
+    if (!ciRunners.connectionArn) throw new Error(`${this.node.id}: access.ciRunners.connectionArn is required (the schema checks it)`);
+    const runner = new GithubActionsRunner(this, "ci-runner", {
+      projectName: ciRunnerProjectName(this.env.name, this.plane),
+      region: this.config.region,
+      accountId: this.env.accountId,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.subnetIds("private"),
+      clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      repositoryUrl: `https://github.com/${this.env.ci.repository}.git`,
+      connectionArn: ciRunners.connectionArn,
+      computeType: ciRunners.computeType,
+      image: ciRunners.image,
+      timeoutMinutes: ciRunners.timeoutMinutes,
+      logRetentionDays: ciRunners.logRetentionDays,
+      logKeyArn: logKey.arn,
+    });
+    new TerraformOutput(this, "ci_runner_project", {
+      value: runner.projectName,
+      description: "CodeBuild project hosting this plane's in-VPC GitHub Actions runners (runs-on: codebuild-<project>-<run_id>-<run_attempt>)",
+    });
+    return runner;
+  }
+
+  /** Operators' way to the private cluster API: an SSM-managed access host and its port-forwarding document. */
+  private addAccessHost(): EksAccessHost {
+    const host = new EksAccessHost(this, "access-host", {
+      name: accessHostName(this.env.name, this.plane),
+      documentName: tunnelDocumentName(this.env.name, this.plane),
+      clusterName: this.cluster.name,
+      clusterEndpoint: this.cluster.cluster.endpoint,
+      clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.subnetIds("private"),
+      instanceType: this.env.access.bastion.instanceType,
+      // The cluster's key already encrypts node volumes and admits EC2 Auto Scaling.
+      volumeKeyArn: this.cluster.key.arn,
+      maxInstanceLifetimeDays: this.env.access.bastion.maxInstanceLifetimeDays,
+      instanceTags: { ...this.env.tags, Plane: planeId(this.plane) },
+    });
+    new TerraformOutput(this, "eks_tunnel_document", {
+      value: host.document.name,
+      description: "Session Manager document that forwards a local port to this plane's EKS API (npm run tunnel)",
+    });
+    return host;
   }
 
   /** VPC peering with the global plane: routes both ways, DNS across, 443 between the clusters. */

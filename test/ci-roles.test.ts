@@ -63,6 +63,16 @@ const REFRESH_CALLS: Record<string, IamRequest[]> = {
     req("secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:${P.accountId}:secret:cdn-prod-global/postgres/connection-AbCdEf`),
     req("kms:Decrypt", `arn:aws:kms:us-east-1:${P.accountId}:key/0e1f2a3b-4c5d-4e5f-8a9b-0c1d2e3f4a5b`, { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" }),
   ],
+  autoscaling: ["DescribeAutoScalingGroups", "DescribeScalingActivities"].map((a) => req(`autoscaling:${a}`, "*")),
+  codebuild: ["BatchGetProjects"].map((a) => req(`codebuild:${a}`, "*")),
+  codeconnections: ["GetConnection", "ListTagsForResource"].map((a) => req(`codeconnections:${a}`, "*")),
+  ssm: ["DescribeDocument", "DescribeDocumentPermission", "GetDocument", "ListTagsForResource"].map((a) => req(`ssm:${a}`, "*")),
+  sns: ["GetTopicAttributes", "GetSubscriptionAttributes", "ListTagsForResource"].map((a) => req(`sns:${a}`, "*")),
+  cloudwatch: ["DescribeAlarms", "ListTagsForResource"].map((a) => req(`cloudwatch:${a}`, "*")),
+  events: ["DescribeRule", "ListTargetsByRule", "ListTagsForResource"].map((a) => req(`events:${a}`, "*")),
+  backup: ["DescribeBackupVault", "GetBackupPlan", "GetBackupSelection", "ListTags"].map((a) => req(`backup:${a}`, "*")),
+  budgets: ["ViewBudget", "ListTagsForResource"].map((a) => req(`budgets:${a}`, "*")),
+  ce: ["GetAnomalyMonitors", "GetAnomalySubscriptions", "ListCostAllocationTags", "ListTagsForResource"].map((a) => req(`ce:${a}`, "*")),
 };
 
 /** The first action of each service a deploy of its resources calls. */

@@ -1,6 +1,6 @@
 /** In-cluster stacks: provider wiring, dependencies, monitoring, ingress controller, workloads, smoke test. */
 import { describe, expect, it } from "vitest";
-import { clusterName, k8sStackName, planeStackName, planesOf } from "../src/config/naming";
+import { apiServerVariableName, clusterName, k8sStackName, planeStackName, planesOf } from "../src/config/naming";
 import { allEnvironments, configsOf, stack, synthesizeAll } from "./helpers/synth";
 
 const synth = synthesizeAll();
@@ -29,10 +29,15 @@ describe.each(planes)("in-cluster stack $name", ({ env, ref, config, name, plane
   it("configures kubernetes and helm with exec auth (aws eks get-token)", () => {
     const exec = { api_version: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", cluster, "--region", config.region] };
     const [k8s] = tf.provider!.kubernetes;
-    expect(k8s.exec).toEqual([exec]);
-    expect(k8s.host).toBe("${data.aws_eks_cluster.cluster.endpoint}");
-    expect(k8s.cluster_ca_certificate).toBe("${base64decode(data.aws_eks_cluster.cluster.certificate_authority[0].data)}");
     const [helm] = tf.provider!.helm;
+    expect(k8s.exec).toEqual([exec]);
+    // The endpoint, unless a laptop run points the variable at the SSM tunnel; TLS checks the endpoint's name.
+    const variable = apiServerVariableName(ref);
+    expect(k8s.host).toBe(`\${coalesce(var.${variable}, data.aws_eks_cluster.cluster.endpoint)}`);
+    expect(k8s.tls_server_name).toBe('${replace(data.aws_eks_cluster.cluster.endpoint, "https://", "")}');
+    expect(helm.kubernetes.tls_server_name).toBe(k8s.tls_server_name);
+    expect(tf.variable?.[variable]).toMatchObject({ type: "string", default: "", nullable: false });
+    expect(k8s.cluster_ca_certificate).toBe("${base64decode(data.aws_eks_cluster.cluster.certificate_authority[0].data)}");
     expect(helm.kubernetes.exec).toEqual(exec);
     expect(helm.kubernetes.host).toBe(k8s.host);
     expect(k8s.token).toBeUndefined();

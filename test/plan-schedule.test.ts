@@ -12,7 +12,10 @@ import { buildMatrix, NO_RUNNER_REASON } from "../tools/stack-matrix";
 import { synthesize } from "./helpers/synth";
 
 const PREFIX = "cdn-control-plane";
-const synth = synthesize(loadEnvironments(["staging", "prod"]));
+// The accounts as before their in-VPC runners are set up (no runner projects yet): the in-cluster
+// stacks cannot be planned anywhere and are listed as such.
+const NO_RUNNERS = { "access.ciRunners.enabled": false };
+const synth = synthesize(loadEnvironments(["staging", "prod"], { values: { staging: NO_RUNNERS, prod: NO_RUNNERS } }));
 const output = readSynthOutput(synth.outdir);
 const matrix = buildMatrix(output, { remoteStateOnly: true, runners: { runId: "42", runAttempt: "1" } });
 const regionalReads = remoteStateReads(output, "prod-regional-uswest").get("prod-global")!;
@@ -54,6 +57,18 @@ describe("schedulePlans on the synthesized staging and prod stacks", () => {
     expect(k8s.map((s) => s.stack)).toEqual(["prod-global-k8s", "staging-global-k8s", "prod-regional-uswest-k8s", "staging-regional-uswest-k8s"]);
     for (const s of k8s) expect(s.reason).toContain(NO_RUNNER_REASON);
     expect(schedule.removed).toEqual([]);
+  });
+
+  it("with runners in the VPCs, defers each in-cluster stack behind its plane stack instead of skipping it", () => {
+    const withRunners = readSynthOutput(synthesize(loadEnvironments(["prod"])).outdir);
+    const schedule = schedulePlans(withRunners, buildMatrix(withRunners, { remoteStateOnly: true, runners: { runId: "42", runAttempt: "1" } }), [
+      { environment: "prod", prefix: PREFIX, listing: {} },
+    ]);
+    expect(schedule.skipped.filter((s) => s.stack.endsWith("-k8s"))).toEqual([]);
+    expect(schedule.deferred.filter((d) => d.stack.endsWith("-k8s")).map((d) => [d.stack, d.waitsFor])).toEqual([
+      ["prod-global-k8s", ["prod-global"]],
+      ["prod-regional-uswest-k8s", ["prod-regional-uswest"]],
+    ]);
   });
 
   it("plans a dependant once its upstream is applied with the outputs it reads", () => {

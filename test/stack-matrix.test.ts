@@ -113,12 +113,14 @@ describe("runners", () => {
     expect(runnerProjectFor("staging-regional-euwest-k8s")).toBe("cdn-staging-regional-euwest-gha-runner");
   });
 
-  it("lists the real synthesized in-cluster stacks as having no runner yet", () => {
+  it("sends the real synthesized in-cluster stacks to their plane's in-VPC runner (every environment declares runner projects)", () => {
     const synth = synthesizeAll();
-    const matrix = buildMatrix(readSynthOutput(synth.outdir), { remoteStateOnly: true, runners: { runId: "1", runAttempt: "1" } });
+    const matrix = buildMatrix(readSynthOutput(synth.outdir), { remoteStateOnly: true, runners: { runId: "7", runAttempt: "2" } });
     const k8s = Object.keys(synth.manifest.stacks).filter((s) => s.endsWith("-k8s"));
     expect(k8s.length).toBeGreaterThan(0);
-    expect(matrix.skipped.filter((s) => s.reason.startsWith(NO_RUNNER_REASON)).map((s) => s.stack).sort()).toEqual(k8s.sort());
+    expect(matrix.skipped.filter((s) => s.reason.startsWith(NO_RUNNER_REASON))).toEqual([]);
+    for (const stack of k8s) expect(matrix.include.find((e) => e.stack === stack)?.runner, stack).toBe(`codebuild-${runnerProjectFor(stack)}-7-2`);
+    for (const e of matrix.include.filter((x) => !x.stack.endsWith("-k8s"))) expect(e.runner, e.stack).toBe(HOSTED_RUNNER);
     const locations = stateLocations(readSynthOutput(synth.outdir), matrix);
     expect(locations.find((l) => l.environment === "dev")).toEqual({
       environment: "dev",

@@ -10,7 +10,7 @@ const read = (name: string) => readFileSync(join(WORKFLOWS, name), "utf8");
 describe("the repository's workflows", () => {
   it("pass every layer of validation", async () => {
     const { files, problems } = await lintWorkflowDir(WORKFLOWS);
-    expect(files.map((f) => f.split("/").pop())).toEqual(["deploy-environment.yml", "deploy.yml", "integration.yml", "plan.yml"]);
+    expect(files.map((f) => f.split("/").pop())).toEqual(["deploy-environment.yml", "deploy.yml", "drift.yml", "integration.yml", "plan.yml", "renovate.yml"]);
     expect(problems).toEqual([]);
   });
 
@@ -104,6 +104,39 @@ describe("the integration workflow", () => {
     expect(minutes.reduce((a, b) => a + b, 0)).toBeLessThan(job);
   });
 });
+
+describe("drift: the scheduled check", () => {
+  const drift = read("drift.yml");
+  const job = (name: string) => {
+    const start = drift.indexOf(`\n  ${name}:\n`);
+    expect(start, name).toBeGreaterThan(0);
+    const next = drift.slice(start + 1).search(/\n {2}[a-z-]+:\n/);
+    return next < 0 ? drift.slice(start) : drift.slice(start, start + 1 + next);
+  };
+
+  it("runs on a schedule and by hand, never on pull requests", () => {
+    expect(drift).toMatch(/^on:\n {2}schedule:\n {4}- cron: "[^"]+"/m);
+    expect(drift).toContain("workflow_dispatch: {}");
+    expect(drift).not.toMatch(/^ {2}pull_request(_target)?:/m);
+  });
+
+  it("runs preflight per environment and a detailed-exitcode plan per stack with the read-only plan role", () => {
+    expect(job("preflight")).toContain('npm run --silent preflight -- "$ENVIRONMENT" --json');
+    expect(job("preflight")).toContain("matrix: ${{ fromJSON(needs.build.outputs.environments) }}");
+    expect(job("drift")).toContain("-lock=false -no-color -detailed-exitcode");
+    expect(job("drift")).toContain("role-to-assume: ${{ vars[matrix.roleVariable] }}");
+    expect(job("build")).toContain("--role-prefix AWS_PLAN_ROLE_ARN --runners");
+    expect(job("drift")).toContain(RUNS_ON_ANY);
+  });
+
+  it("grants issues: write to the one reporting job only", () => {
+    expect(drift.match(/issues: write/g)).toHaveLength(1);
+    expect(job("report")).toContain("issues: write");
+    expect(job("report")).toContain('const marker = "<!-- cdn-drift-report -->";');
+  });
+});
+
+const RUNS_ON_ANY = "runs-on: ${{ matrix.runner }}";
 
 describe("the validator", () => {
   const good = read("plan.yml");

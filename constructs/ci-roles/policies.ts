@@ -46,6 +46,26 @@ export const REFRESH_READS: Readonly<Record<string, readonly string[]>> = {
   ],
   // Values only of this environment's secrets (statement PlanReadsOwnSecretValues).
   secretsmanager: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"],
+  // The access host's Auto Scaling group.
+  autoscaling: ["autoscaling:Describe*"],
+  // The in-VPC runner projects and their webhooks.
+  codebuild: ["codebuild:BatchGetProjects", "codebuild:ListProjects"],
+  // The account's GitHub connection (bootstrap stack).
+  codeconnections: ["codeconnections:GetConnection", "codeconnections:ListConnections", "codeconnections:ListTagsForResource"],
+  // The tunnel's Session Manager document (its content is a port-forwarding template, not data).
+  ssm: ["ssm:DescribeDocument", "ssm:DescribeDocumentPermission", "ssm:GetDocument", "ssm:ListTagsForResource"],
+  // Alert and heartbeat topics and their subscriptions.
+  sns: ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
+  // Metric alarms.
+  cloudwatch: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
+  // EventBridge rules (backup and replication notifications).
+  events: ["events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule"],
+  // Backup vaults, plans and selections (settings; restores are not reads).
+  backup: ["backup:Describe*", "backup:GetBackupPlan", "backup:GetBackupSelection", "backup:GetBackupVaultAccessPolicy", "backup:GetBackupVaultNotifications", "backup:List*"],
+  // Budgets (reading a budget is `budgets:ViewBudget`).
+  budgets: ["budgets:ListTagsForResource", "budgets:ViewBudget"],
+  // Cost Anomaly Detection monitors and subscriptions, cost-allocation tags.
+  ce: ["ce:GetAnomalyMonitors", "ce:GetAnomalySubscriptions", "ce:ListCostAllocationTags", "ce:ListTagsForResource"],
 };
 
 /** The IAM service prefix that manages an AWS provider resource or data source type (`aws_vpc` -> `ec2`). */
@@ -60,6 +80,16 @@ export function serviceOfType(type: string): string | undefined {
     [/^aws_route53_/, "route53"],
     [/^aws_s3_/, "s3"],
     [/^aws_secretsmanager_/, "secretsmanager"],
+    [/^aws_autoscaling_/, "autoscaling"],
+    [/^aws_codebuild_/, "codebuild"],
+    [/^aws_codeconnections_/, "codeconnections"],
+    [/^aws_ssm_/, "ssm"],
+    [/^aws_sns_/, "sns"],
+    [/^aws_cloudwatch_(metric|composite)_alarm$/, "cloudwatch"],
+    [/^aws_cloudwatch_event_/, "events"],
+    [/^aws_backup_/, "backup"],
+    [/^aws_budgets_/, "budgets"],
+    [/^aws_ce_/, "ce"],
   ];
   return rules.find(([pattern]) => pattern.test(type))?.[1];
 }

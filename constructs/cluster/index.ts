@@ -44,6 +44,11 @@ export const ACCESS_POLICIES = {
   /** Read of the common resources, without Secrets. */
   view: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
 } as const;
+/**
+ * AMI type of every managed node group. EKS publishes these AMIs per Kubernetes version; the scheduled
+ * preflight checks that one is published for the configured version (Renovate cannot).
+ */
+export const NODE_AMI_TYPE = "AL2023_x86_64_STANDARD";
 
 /** Trust policy for roles assumed by pods through EKS Pod Identity. */
 export const POD_IDENTITY_TRUST = serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
@@ -319,7 +324,7 @@ export class Cluster extends Construct {
         nodeGroupName: `${props.name}-${group.name}`,
         nodeRoleArn: this.nodeRole.arn,
         subnetIds: [...props.subnetIds],
-        amiType: "AL2023_x86_64_STANDARD",
+        amiType: NODE_AMI_TYPE,
         capacityType: group.capacityType ?? NODE_GROUP_DEFAULTS.capacityType,
         instanceTypes: [...group.instanceTypes],
         scalingConfig: { minSize, maxSize: group.maxSize ?? NODE_GROUP_DEFAULTS.maxSize, desiredSize: group.desiredSize ?? minSize },

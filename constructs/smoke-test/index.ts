@@ -12,7 +12,11 @@ import { type ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 
 /** Defaults of {@link SmokeTestAppProps}. */
-export const SMOKE_TEST_DEFAULTS = { port: 8080, image: "nginxinc/nginx-unprivileged:1.27-alpine" } as const;
+export const SMOKE_TEST_DEFAULTS = {
+  port: 8080,
+  // renovate: datasource=docker
+  image: "nginxinc/nginx-unprivileged:1.27-alpine",
+} as const;
 
 /** Props of {@link SmokeTestApp}. */
 export interface SmokeTestAppProps {

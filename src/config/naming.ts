@@ -136,10 +136,14 @@ export function databaseSetupRoleName(env: string, plane: PlaneRef): string {
   return `${resourcePrefix(env, plane)}-db-setup`;
 }
 
+/** Name of the environment's CodeConnections connection to GitHub (created by `<env>-bootstrap`; at most 32 characters). */
+export function githubConnectionName(env: string): string {
+  return `cdn-${env}-github`;
+}
+
 /**
- * Name of the CodeBuild project that hosts the plane's GitHub Actions runners inside its VPC
- * (`cdn-<env>-<planeId>-gha-runner`); jobs select it with the label
- * `codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`.
+ * Name of the plane's CodeBuild project that hosts GitHub Actions runners inside the plane's VPC.
+ * Workflow jobs select it with `runs-on: codebuild-<name>-${{ github.run_id }}-${{ github.run_attempt }}`.
  */
 export function ciRunnerProjectName(env: string, plane: PlaneRef): string {
   return `${resourcePrefix(env, plane)}-gha-runner`;
@@ -178,4 +182,27 @@ export function secretNamePrefix(env: string): string {
 /** The plane a plane id names (`global` or `regional-<key>`), the inverse of {@link planeId}. */
 export function planeRefOf(id: string): PlaneRef {
   return id === "global" ? GLOBAL_PLANE : regionalPlane(id.replace(/^regional-/, ""));
+}
+
+/** Name of the plane's EKS access host (its Auto Scaling group, and the Name tag of its instance). */
+export function accessHostName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-eks-access`;
+}
+
+/** Name of the plane's SSM session document that forwards a local port to its EKS API (and nowhere else). */
+export function tunnelDocumentName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-eks-api-tunnel`;
+}
+
+/**
+ * Name of the in-cluster stack's Terraform variable that overrides the Kubernetes API server URL
+ * (`TF_VAR_<name>=https://127.0.0.1:<port>` through the SSM tunnel); empty means the cluster endpoint.
+ */
+export function apiServerVariableName(plane: PlaneRef): string {
+  return `kube_api_server_${planeId(plane).replace(/-/g, "_")}`;
+}
+
+/** Short label of a plane in kubeconfig contexts and commands: `global` or the regional key. */
+export function planeLabel(plane: PlaneRef): string {
+  return plane.kind === "global" ? "global" : plane.key;
 }

@@ -152,7 +152,10 @@ const cluster = z
     kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS, {
       errorMap: () => ({ message: `must be a Kubernetes version in EKS standard support that this repository pins add-ons for: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}` }),
     }),
-    /** CIDRs allowed to reach the public API endpoint; empty keeps the endpoint private-only. */
+    /**
+     * CIDRs allowed to reach the public API endpoint; empty (required outside dev) keeps the endpoint
+     * private-only, reached through the in-VPC runners and the SSM tunnel (docs/decisions/0009).
+     */
     publicAccessCidrs: z.array(cidrString).default([]),
     /**
      * IAM role ARNs that get cluster-admin through EKS access entries (people; the Terraform deploy role
@@ -276,6 +279,11 @@ const database = z
 
 const ingress = z
   .object({
+    /** The public hostname the plane's load balancer serves (its ACM certificate must cover it). */
+    hostname: z
+      .string()
+      .max(253)
+      .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, "must be a lowercase DNS name like control.example.com (no wildcard, no trailing dot)"),
     /** ACM certificate (in the plane's region) the public load balancer serves on 443. */
     certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/<uuid>"),
     /** Source CIDRs allowed to reach the public load balancer on 443. */
@@ -489,6 +497,92 @@ export function terraformRolesOf(env: { name: string; accountId: string; terrafo
   );
 }
 
+const CONNECTION_ARN_PATTERN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:(\d{12}):connection\/[0-9a-f-]{36}$/;
+
+/** CodeBuild compute types a GitHub Actions runner project may use (Linux containers). */
+export const RUNNER_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"] as const;
+
+/**
+ * How CI and operators reach the private EKS API endpoints (docs/decisions/0009): CodeBuild-hosted
+ * GitHub Actions runners inside each plane's VPC, and an SSM-managed access host per plane for port
+ * forwarding. Each plane needs at least one way in (checked on the environment).
+ */
+const access = z
+  .object({
+    /** CodeBuild-hosted GitHub Actions runners in every plane's private subnets (run the -k8s jobs). */
+    ciRunners: z
+      .object({
+        /** Whether every plane gets a runner project. */
+        enabled: z.boolean(),
+        /**
+         * The account's CodeConnections connection to GitHub (output `github_connection_arn` of
+         * `<env>-bootstrap`, after its pending handshake was completed in the console).
+         */
+        connectionArn: z.string().regex(CONNECTION_ARN_PATTERN, "must be a CodeConnections connection ARN like arn:aws:codeconnections:us-east-1:123456789012:connection/<uuid>").optional(),
+        /** Build container size. */
+        computeType: z.enum(RUNNER_COMPUTE_TYPES).default("BUILD_GENERAL1_MEDIUM"),
+        /** CodeBuild curated image the jobs run in (needs the AWS CLI for `aws eks get-token`). */
+        image: z.string().regex(/^aws\/codebuild\/[a-z0-9._-]+:[0-9.]+$/, "must be a CodeBuild curated image like aws/codebuild/amazonlinux-x86_64-standard:5.0").default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+        /** Longest a job may run, in minutes (the deploy job of an environment needs up to 180). */
+        timeoutMinutes: z.number().int().min(5, "must be at least 5 minutes").max(480, "must be at most 480 minutes").default(180),
+        /** Retention of the runner log group. */
+        logRetentionDays: retentionDays.default(365),
+      })
+      .strict(),
+    /** An SSM-managed access host in every plane's private subnets, for port forwarding to the EKS API. */
+    bastion: z
+      .object({
+        /** Whether every plane gets an access host. */
+        enabled: z.boolean(),
+        /** EC2 instance type (x86_64: the AMI is the latest Amazon Linux 2023 for x86_64). */
+        instanceType: z.string().regex(/^(t3|t3a|m5|m6i|m7i|c6i|c7i)\.[a-z0-9]+$/, "must be an x86_64 instance type like t3.micro (t3, t3a, m5, m6i, m7i, c6i, c7i)").default("t3.micro"),
+        /** Days before the host is replaced with one from the newest AMI (EC2 Auto Scaling maximum instance lifetime). */
+        maxInstanceLifetimeDays: z.number().int().min(1, "must be at least 1 day").max(365, "must be at most 365 days").default(7),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** The access rules that relate `access` to the planes (called from the environment's superRefine). */
+function refineAccess(env: { name: string; accountId: string; access: z.infer<typeof access>; global: PlaneConfig; regions: PlaneConfig[] }, ctx: z.RefinementCtx): void {
+  const { ciRunners, bastion } = env.access;
+  if (ciRunners.enabled && !ciRunners.connectionArn) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["access", "ciRunners", "connectionArn"],
+      message: `is required when access.ciRunners.enabled is true: deploy ${env.name}-bootstrap, complete its pending GitHub connection in the console (Developer Tools > Settings > Connections), then copy the bootstrap output github_connection_arn here`,
+    });
+  }
+  const connectionAccount = ciRunners.connectionArn ? CONNECTION_ARN_PATTERN.exec(ciRunners.connectionArn)?.[2] : undefined;
+  if (ciRunners.enabled && connectionAccount && connectionAccount !== env.accountId) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["access", "ciRunners", "connectionArn"], message: `must be a connection of the environment's account ${env.accountId}` });
+  }
+  const planes = [{ p: env.global, at: ["global"] as (string | number)[] }, ...env.regions.map((r, i) => ({ p: r, at: ["regions", i] }))];
+  for (const { p, at } of planes) {
+    const cidrs = p.cluster.publicAccessCidrs;
+    if (env.name !== "dev" && cidrs.length > 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [...at, "cluster", "publicAccessCidrs"],
+        message: `must be empty in ${env.name}: the API endpoint stays private (CI uses the in-VPC runners, operators the SSM tunnel: npm run tunnel)`,
+      });
+    }
+    cidrs.forEach((cidr, i) => {
+      if (!("error" in parseCidr(cidr)) && /\/0$/.test(cidr)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...at, "cluster", "publicAccessCidrs", i], message: "must not be the whole internet: list the office or VPN egress CIDRs" });
+      }
+    });
+    if (!ciRunners.enabled && !bastion.enabled && cidrs.length === 0) {
+      const where = at.length === 1 ? "global" : `regions[${at[1]}]`;
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["access"],
+        message: `must give the ${where} plane a way to its private EKS API: enable access.ciRunners (CI) and/or access.bastion (operators)${env.name === "dev" ? `, or list ${where}.cluster.publicAccessCidrs` : ""}`,
+      });
+    }
+  }
+}
+
 /** The whole environment file. */
 export const environmentSchema = z
   .object({
@@ -541,6 +635,8 @@ export const environmentSchema = z
     accessLogExpirationDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days").default(365),
     /** A break-glass admin role allowed into the bundle bucket besides the workload roles. */
     breakGlassRoleArn: z.string().regex(ARN_ROLE_PATTERN, "must be an IAM role ARN like arn:aws:iam::123456789012:role/Name"),
+    /** How CI and operators reach the private cluster APIs. */
+    access,
   })
   .strict()
   .superRefine((env, ctx) => {
@@ -551,6 +647,7 @@ export const environmentSchema = z
         message: `must be "s3" for a shared environment: CI plans and deploys it with the state in ${env.state.bucket}, and a second, local state would recreate everything (local state is only for a personal sandbox: sandbox: true)`,
       });
     }
+    refineAccess(env, ctx);
     if (env.tags.Environment !== env.name) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["tags", "Environment"], message: `must equal the environment name "${env.name}"` });
     }
@@ -653,5 +750,7 @@ export type RegionalPlaneConfig = z.output<typeof regionalPlane>;
 export type ClusterConfig = z.output<typeof cluster>;
 /** A validated database section. */
 export type DatabaseConfig = z.output<typeof database>;
+/** A validated access section. */
+export type AccessConfig = z.output<typeof access>;
 /** A validated node group. */
 export type NodeGroupConfig = z.output<typeof nodeGroup>;

@@ -17,6 +17,7 @@ export type TfJson = {
   resource?: Record<string, Record<string, any>>;
   data?: Record<string, Record<string, any>>;
   output?: Record<string, any>;
+  variable?: Record<string, any>;
   locals?: Record<string, any>;
 };
 

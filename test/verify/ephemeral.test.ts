@@ -19,6 +19,9 @@ const ROOT = join(__dirname, "..", "..");
 const SANDBOX = {
   dev: {
     accountId: "444455556666",
+    terraform: { deployRoleArn: "arn:aws:iam::444455556666:role/IntegrationDeploy", planRoleArn: "arn:aws:iam::444455556666:role/IntegrationReadOnly" },
+    "access.ciRunners.enabled": false,
+    "access.bastion.enabled": false,
     bundleBucketName: "cdn-config-bundles-it-8812345",
     breakGlassRoleArn: "arn:aws:iam::444455556666:role/IntegrationDeploy",
     "state.bucket": "cdn-tfstate-sandbox-444455556666",
@@ -94,6 +97,7 @@ describe("the integration workflow's overrides", () => {
       east: "arn:aws:acm:us-east-1:444455556666:certificate/11111111-2222-4333-8444-555555555555",
       west: "arn:aws:acm:us-west-2:444455556666:certificate/66666666-7777-4888-9999-000000000000",
       role: "arn:aws:iam::444455556666:role/IntegrationDeploy",
+      plan: "arn:aws:iam::444455556666:role/IntegrationReadOnly",
       cidr: "203.0.113.7/32",
     };
     const json = jq!

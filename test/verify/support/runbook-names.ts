@@ -107,6 +107,10 @@ export function nameModel(stacks: ReadonlyMap<string, TfJson>): NameModel {
       ["aws_route53_zone", "name"],
       ["aws_cloudwatch_log_group", "name"],
       ["aws_security_group", "name"],
+      ["aws_ssm_document", "name"],
+      ["aws_autoscaling_group", "name"],
+      ["aws_codebuild_project", "name"],
+      ["aws_codeconnections_connection", "name"],
     ] as const) {
       for (const r of each(doc, type)) if (typeof r[field] === "string") m.aws.add(r[field]);
     }
