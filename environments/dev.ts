@@ -10,6 +10,10 @@ export const dev: EnvironmentInput = {
   bundleBucketName: "cdn-config-bundles-dev",
   breakGlassRoleArn: "arn:aws:iam::111111111111:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, monitoring: { prometheusRetentionDays: 7, prometheusStorageGiB: 20, alertmanagerStorageGiB: 5, grafanaStorageGiB: 5 } },
+  alerting: { subscriptions: [{ protocol: "email", endpoint: "platform-dev-alerts@example.com" }] },
+  // dev is rebuilt freely: no locks (a locked vault or bucket blocks `terraform destroy` until its retention ends), a week of copies.
+  backups: { vaultLock: "off", dumpLock: "off", snapshotRetentionDays: 7, dumpRetentionDays: 7 },
+  cost: { monthlyBudgetUsd: 2500 },
   smokeTestApp: true,
   global: {
     region: "us-east-1",

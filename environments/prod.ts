@@ -10,6 +10,10 @@ export const prod: EnvironmentInput = {
   bundleBucketName: "cdn-config-bundles",
   breakGlassRoleArn: "arn:aws:iam::333333333333:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, monitoring: { prometheusRetentionDays: 30, prometheusStorageGiB: 200, alertmanagerStorageGiB: 20, grafanaStorageGiB: 20 } },
+  alerting: { subscriptions: [{ protocol: "email", endpoint: "platform-alerts@example.com" }, { protocol: "email", endpoint: "cdn-oncall@example.com" }] },
+  // Governance locks until the first restore drill has passed; then switch to "compliance" (docs/decisions/0008).
+  backups: { vaultLock: "governance", dumpLock: "governance", snapshotRetentionDays: 30, dumpRetentionDays: 30 },
+  cost: { monthlyBudgetUsd: 6000 },
   smokeTestApp: false,
   global: {
     region: "us-east-1",

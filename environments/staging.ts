@@ -10,6 +10,9 @@ export const staging: EnvironmentInput = {
   bundleBucketName: "cdn-config-bundles-staging",
   breakGlassRoleArn: "arn:aws:iam::222222222222:role/BreakGlassAdmin",
   kubernetes: { charts: HELM_CHARTS, monitoring: { prometheusRetentionDays: 15, prometheusStorageGiB: 50, alertmanagerStorageGiB: 10, grafanaStorageGiB: 10 } },
+  alerting: { subscriptions: [{ protocol: "email", endpoint: "platform-alerts@example.com" }] },
+  backups: { vaultLock: "governance", dumpLock: "governance", snapshotRetentionDays: 14, dumpRetentionDays: 14 },
+  cost: { monthlyBudgetUsd: 2800 },
   smokeTestApp: false,
   global: {
     region: "us-east-1",

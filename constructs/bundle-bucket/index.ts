@@ -11,6 +11,7 @@
  */
 import { Construct } from "constructs";
 import type { Statement } from "../../src/lib/iam";
+import { dataClassTags } from "../../src/policy/conventions";
 import { EncryptionKey } from "../kms-key";
 import { AccessLogBucket, SecureBucket } from "../secure-bucket";
 
@@ -65,6 +66,8 @@ export interface BundleBucketProps extends BundleBucketRef {
   readonly writerRoleArns: readonly string[];
   /** A break-glass administrator role that keeps full object access. */
   readonly breakGlassRoleArn: string;
+  /** The S3 replication role, admitted to read object versions for replication. @default none */
+  readonly replicationRoleArn?: string;
   /** Days noncurrent versions are kept (the platform asks for 90). @default 90 */
   readonly noncurrentVersionExpirationDays?: number;
 }
@@ -93,6 +96,7 @@ export class BundleBucket extends Construct {
     const everyone = [{ type: "*" as const, identifiers: ["*"] }];
     this.bucket = new SecureBucket(this, "bucket", {
       bucketName: props.bucketName,
+      tags: dataClassTags("config-bundles"),
       kmsKeyArn: this.key.arn,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? BUNDLE_BUCKET_DEFAULTS.noncurrentVersionExpirationDays,
       accessLogBucket: { bucket: logs.name },
@@ -107,7 +111,7 @@ export class BundleBucket extends Construct {
             {
               test: "StringNotLike",
               variable: "aws:PrincipalArn",
-              values: [...props.writerRoleArns, ...props.readerRoleArns, props.breakGlassRoleArn],
+              values: [...props.writerRoleArns, ...props.readerRoleArns, props.breakGlassRoleArn, ...(props.replicationRoleArn ? [props.replicationRoleArn] : [])],
             },
           ],
         },

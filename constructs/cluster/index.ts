@@ -75,6 +75,11 @@ export interface AddonVersions {
   readonly ebsCsiDriver: string;
 }
 
+/** EKS name of a managed node group (also the `eks.amazonaws.com/nodegroup` label of its nodes). */
+export function nodeGroupName(clusterName: string, group: string): string {
+  return `${clusterName}-${group}`;
+}
+
 /** Props of {@link Cluster}. */
 export interface ClusterProps {
   /** Cluster name, e.g. `cdn-global-control`. */
@@ -268,7 +273,7 @@ export class Cluster extends Construct {
       const minSize = group.minSize ?? NODE_GROUP_DEFAULTS.minSize;
       return new EksNodeGroup(this, `ng-${group.name}`, {
         clusterName: this.cluster.name,
-        nodeGroupName: `${props.name}-${group.name}`,
+        nodeGroupName: nodeGroupName(props.name, group.name),
         nodeRoleArn: this.nodeRole.arn,
         subnetIds: [...props.subnetIds],
         amiType: "AL2023_x86_64_STANDARD",

@@ -11,7 +11,8 @@
  * - the master password managed and rotated by Secrets Manager (`manage_master_user_password`): no
  *   password exists in code, in the synthesized JSON or in Terraform state;
  * - a DB cluster parameter group that forces TLS (`rds.force_ssl=1`, TLS 1.2 minimum) and logs slow
- *   statements (`log_min_duration_statement`); PostgreSQL logs exported to a KMS-encrypted log group
+ *   statements (`log_min_duration_statement`), DDL (`log_statement=ddl`) and every connection and
+ *   disconnection; PostgreSQL logs exported to a KMS-encrypted log group
  *   with a retention; Performance Insights; enhanced monitoring with its IAM role;
  * - a dedicated security group: TCP 5432 only from the given security groups (never from CIDR ranges),
  *   no egress;
@@ -251,6 +252,11 @@ export class Database extends Construct {
         { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
         { name: "ssl_min_protocol_version", value: "TLSv1.2", applyMethod: "immediate" },
         { name: "log_min_duration_statement", value: String(props.slowStatementThresholdMs ?? DATABASE_DEFAULTS.slowStatementThresholdMs), applyMethod: "immediate" },
+        // Audit trail (dynamic parameters, no restart): schema changes and who connected when. DDL
+        // logging can capture a password in `ALTER ROLE ... PASSWORD` (see runbooks/access-databases.md).
+        { name: "log_statement", value: "ddl", applyMethod: "immediate" },
+        { name: "log_connections", value: "1", applyMethod: "immediate" },
+        { name: "log_disconnections", value: "1", applyMethod: "immediate" },
       ],
       tags: { Name: `${name}-${family}` },
       // A major upgrade changes the family, hence the name: create the new group before dropping the old.
