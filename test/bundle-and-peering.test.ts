@@ -44,14 +44,16 @@ describe.each(envs)("bundle bucket of $name", (env) => {
     expect(companion("aws_s3_bucket_logging").target_bucket).toMatch(/aws_s3_bucket\./);
   });
 
-  it("denies non-TLS requests, and object access to all but the workload roles and break-glass", () => {
+  it("denies non-TLS requests, and object access to all but the workload roles, break-glass and its replication role", () => {
     const doc = policyOf(companion("aws_s3_bucket_policy").policy);
     const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
     expect(bySid.DenyInsecureTransport).toMatchObject({ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     const globalRole = workloadRoleArn(env.accountId, env.name, { kind: "global" });
     const regionalRoles = env.regions.map((r) => workloadRoleArn(env.accountId, env.name, regionalPlane(r.key)));
     const allowedAll = [bySid.DenyObjectAccessToAllButWorkloadsAndBreakGlass.Condition.StringNotLike["aws:PrincipalArn"]].flat();
-    expect(allowedAll.sort()).toEqual([globalRole, ...regionalRoles, env.breakGlassRoleArn].sort());
+    const [replication] = configsOf(tf, "aws_s3_bucket_replication_configuration").filter((c) => c.bucket === `\${aws_s3_bucket.${bucketId}.id}`);
+    const replicationRole = `arn:aws:iam::${env.accountId}:role/${tf.resource!.aws_iam_role[refName(replication.role)].name}`;
+    expect(allowedAll.sort()).toEqual([globalRole, ...regionalRoles, env.breakGlassRoleArn, replicationRole].sort());
     const writers = [bySid.DenyWritesToReaders.Condition.StringNotLike["aws:PrincipalArn"]].flat();
     expect(writers.sort()).toEqual([globalRole, env.breakGlassRoleArn].sort());
     for (const role of regionalRoles) expect(writers).not.toContain(role);
