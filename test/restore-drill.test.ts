@@ -334,6 +334,13 @@ describe("failures are reported as failures, and what was created is deleted", (
     expect(report.passed).toBe(false);
   });
 
+  it("waits for the operator's tunnel before restoring (the hook sees the instance endpoint)", async () => {
+    const seen: { host: string; port: number }[] = [];
+    const { report } = await drill((a) => healthy(a), { beforeConnect: async (endpoint) => void seen.push(endpoint), connectVia: () => ({ host: "127.0.0.1", port: 15432 }) });
+    expect(report.passed).toBe(true);
+    expect(seen).toEqual([{ host: `${INSTANCE}.c9akciq32.us-west-2.rds.amazonaws.com`, port: 5432 }]);
+  });
+
   it("a failed restore: fails, skips the probe, deletes the instance", async () => {
     const { report } = await drill((a) => healthy(a), {
       restore: async () => {

@@ -145,8 +145,10 @@ export interface DrillDeps {
   readonly workDir: string;
   /** A fresh master password for the temporary instance. */
   readonly password: () => string;
-  /** Rewrites the instance endpoint to what this machine can reach (an SSM tunnel); default: as is. */
+  /** Rewrites the instance endpoint to what this machine can reach (a tunnel); default: as is. */
   readonly connectVia?: (endpoint: { host: string; port: number }) => { host: string; port: number };
+  /** Runs once the instance is available, before the restore (e.g. waits for the operator's tunnel to it). */
+  readonly beforeConnect?: (endpoint: { host: string; port: number }) => Promise<void>;
   /** Progress lines. */
   readonly log: (line: string) => void;
 }
@@ -329,6 +331,7 @@ export async function runRestoreDrill(target: DrillTarget, deps: DrillDeps, opti
     ? { ...(deps.connectVia ? deps.connectVia(endpoint) : endpoint), user: master, password, database: target.databaseName }
     : undefined;
   await step("restore", async () => {
+    if (deps.beforeConnect) await deps.beforeConnect(endpoint!);
     await deps.restore(file!, connection!);
     return { value: true, detail: `pg_restore into ${target.databaseName}` };
   });

@@ -15,6 +15,7 @@
  * Exit status: 0 passed, 1 failed (the report says why, and whether the instance is gone), 2 usage.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RDSClient } from "@aws-sdk/client-rds";
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
       workDir,
       password: randomPassword,
       connectVia: tunnel ? () => ({ host: tunnel.host, port: Number(tunnel.port) }) : undefined,
+      beforeConnect: tunnel ? (endpoint) => waitForTunnel(endpoint, tunnel.host, Number(tunnel.port)) : undefined,
       log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(formatReport(report));
@@ -90,6 +92,31 @@ async function main(): Promise<number> {
     return report.passed ? 0 : 1;
   } finally {
     rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Prints how to open the tunnel to the new instance and waits (up to 15 minutes) until it accepts connections. */
+async function waitForTunnel(endpoint: { host: string; port: number }, host: string, port: number): Promise<void> {
+  process.stderr.write(
+    [
+      `[drill] the instance is available at ${endpoint.host}:${endpoint.port}; open the tunnel now (runbooks/cross-region-restore.md), e.g.:`,
+      `  kubectl -n default run restore-drill-proxy --image=public.ecr.aws/docker/library/alpine:3.20 --restart=Never -- \\`,
+      `    sh -c 'apk add --no-cache socat >/dev/null && exec socat tcp-listen:5432,fork,reuseaddr tcp-connect:${endpoint.host}:${endpoint.port}'`,
+      `  kubectl -n default port-forward pod/restore-drill-proxy ${port}:5432`,
+      `[drill] waiting for ${host}:${port} ...`,
+      "",
+    ].join("\n"),
+  );
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port, timeout: 2000 }, () => (socket.end(), resolve(true)));
+      socket.on("error", () => resolve(false));
+      socket.on("timeout", () => (socket.destroy(), resolve(false)));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new DrillError(`the tunnel ${host}:${port} did not open within 15 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
   }
 }
 
