@@ -434,9 +434,10 @@ describe.skipIf(!PG_BIN)("a drill that restores a real dump into a real PostgreS
 
   it("restores every table and the probe counts them", async () => {
     const dumpBytes = readFileSync(join(dir, "source.dump"));
+    // Dialled like a tunnel: the RDS endpoint name as host (never resolved), the loopback as hostaddr.
     const { report } = await drill((a) => ({ ...healthy(a), "s3:GetObject": [{ ...GOT, body: dumpBytes }] }), {
       ...pgTools({ sslMode: "disable", binDir: PG_BIN }),
-      connectVia: () => ({ host: "127.0.0.1", port }),
+      connectVia: (endpoint) => ({ host: endpoint.host, hostaddr: "127.0.0.1", port }),
     });
     expect(report.problems).toEqual([]);
     expect(report.passed).toBe(true);

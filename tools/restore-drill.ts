@@ -112,7 +112,10 @@ export function targetFromConfig(env: EnvironmentConfig, plane: PlaneRef, option
 
 /** How to reach a restored database. */
 export interface Connection {
+  /** The server's name (what TLS verifies). */
   readonly host: string;
+  /** The address actually dialled (a tunnel), when it differs from `host`. */
+  readonly hostaddr?: string;
   readonly port: number;
   readonly user: string;
   readonly password: string;
@@ -146,7 +149,7 @@ export interface DrillDeps {
   /** A fresh master password for the temporary instance. */
   readonly password: () => string;
   /** Rewrites the instance endpoint to what this machine can reach (a tunnel); default: as is. */
-  readonly connectVia?: (endpoint: { host: string; port: number }) => { host: string; port: number };
+  readonly connectVia?: (endpoint: { host: string; port: number }) => { host: string; hostaddr?: string; port: number };
   /** Runs once the instance is available, before the restore (e.g. waits for the operator's tunnel to it). */
   readonly beforeConnect?: (endpoint: { host: string; port: number }) => Promise<void>;
   /** Progress lines. */
@@ -447,8 +450,8 @@ export function formatReport(report: DrillReport): string {
 
 /** How the PostgreSQL tools verify the server. */
 export interface PgToolOptions {
-  /** `verify-full` (RDS endpoint + CA bundle), `verify-ca` (through a tunnel) or `require` (encrypted, unverified). */
-  readonly sslMode: "verify-full" | "verify-ca" | "require" | "disable";
+  /** `verify-full` (RDS endpoint name + CA bundle, also through a tunnel thanks to `hostaddr`), `require` (encrypted, unverified) or `disable` (tests). */
+  readonly sslMode: "verify-full" | "require" | "disable";
   /** CA bundle for the verify modes (the RDS bundle of the region). */
   readonly caFile?: string;
   /** Directory of pg_restore and psql. @default from PATH */
@@ -467,7 +470,7 @@ export const PROBE_SQL = [
 export function pgTools(options: PgToolOptions): Pick<DrillDeps, "restore" | "probe"> {
   const bin = (name: string) => (options.binDir ? join(options.binDir, name) : name);
   const conninfo = (c: Connection) =>
-    [`host=${c.host}`, `port=${c.port}`, `dbname=${c.database}`, `user=${c.user}`, `sslmode=${options.sslMode}`, ...(options.caFile ? [`sslrootcert=${options.caFile}`] : [])].join(" ");
+    [`host=${c.host}`, ...(c.hostaddr ? [`hostaddr=${c.hostaddr}`] : []), `port=${c.port}`, `dbname=${c.database}`, `user=${c.user}`, `sslmode=${options.sslMode}`, ...(options.caFile ? [`sslrootcert=${options.caFile}`] : [])].join(" ");
   const env = (c: Connection) => ({ ...process.env, PGPASSWORD: c.password, PGCONNECT_TIMEOUT: "15" });
   return {
     restore: async (dumpFile, to) => {

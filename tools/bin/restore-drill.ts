@@ -6,8 +6,8 @@
  *
  *   --plane global|regional-<key>   whose copy to restore (default: global)
  *   --instance-class <class>        temporary instance class (default: db.m6gd.large)
- *   --tunnel <host:port>            connect through a tunnel instead of the instance endpoint (TLS verify-ca)
- *   --ca-file <pem>                 RDS CA bundle: verify the server (verify-full, verify-ca via a tunnel)
+ *   --tunnel <host:port>            dial a tunnel (a relay pod + port-forward) instead of the endpoint; TLS still verifies the endpoint name
+ *   --ca-file <pem>                 RDS CA bundle: verify the server certificate (sslmode=verify-full)
  *   --subnet-group, --security-group <id>[,<id>], --kms-key <id>
  *                                   network and key when no plane lives in the copy region
  *   --json <file>                   also write the report as JSON
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
   });
   const tunnel = flags.tunnel ? /^(?<host>[^:]+):(?<port>\d+)$/.exec(flags.tunnel)?.groups : undefined;
   if (flags.tunnel && !tunnel) throw new DrillError(`--tunnel must be host:port, got ${flags.tunnel}`);
-  const sslMode = flags["ca-file"] ? (tunnel ? "verify-ca" : "verify-full") : "require";
+  const sslMode = flags["ca-file"] ? "verify-full" : "require";
   if (sslMode === "require") process.stderr.write("[drill] no --ca-file: TLS is required but the server certificate is not verified\n");
 
   const workDir = mkdtempSync(join(tmpdir(), "cdn-restore-drill-"));
@@ -83,7 +83,7 @@ async function main(): Promise<number> {
       ...pgTools({ sslMode, caFile: flags["ca-file"] }),
       workDir,
       password: randomPassword,
-      connectVia: tunnel ? () => ({ host: tunnel.host, port: Number(tunnel.port) }) : undefined,
+      connectVia: tunnel ? (endpoint) => ({ host: endpoint.host, hostaddr: tunnel.host, port: Number(tunnel.port) }) : undefined,
       beforeConnect: tunnel ? (endpoint) => waitForTunnel(endpoint, tunnel.host, Number(tunnel.port)) : undefined,
       log: (line) => process.stderr.write(`${line}\n`),
     });
@@ -100,9 +100,10 @@ async function waitForTunnel(endpoint: { host: string; port: number }, host: str
   process.stderr.write(
     [
       `[drill] the instance is available at ${endpoint.host}:${endpoint.port}; open the tunnel now (runbooks/cross-region-restore.md), e.g.:`,
-      `  kubectl -n default run restore-drill-proxy --image=public.ecr.aws/docker/library/alpine:3.20 --restart=Never -- \\`,
-      `    sh -c 'apk add --no-cache socat >/dev/null && exec socat tcp-listen:5432,fork,reuseaddr tcp-connect:${endpoint.host}:${endpoint.port}'`,
-      `  kubectl -n default port-forward pod/restore-drill-proxy ${port}:5432`,
+      `  kubectl create namespace db-access   # if it does not exist`,
+      `  kubectl -n db-access run drill-relay --image=alpine/socat --restart=Never -- tcp-listen:5432,fork,reuseaddr tcp-connect:${endpoint.host}:${endpoint.port}`,
+      `  kubectl -n db-access wait --for=condition=Ready pod/drill-relay --timeout=180s`,
+      `  kubectl -n db-access port-forward pod/drill-relay ${port}:5432`,
       `[drill] waiting for ${host}:${port} ...`,
       "",
     ].join("\n"),
