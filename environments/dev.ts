@@ -19,6 +19,10 @@ export const dev: EnvironmentInput = {
     ciRunners: { enabled: true, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f" },
     bastion: { enabled: true },
   },
+  alerting: { subscriptions: [{ protocol: "email", endpoint: "platform-dev-alerts@example.com" }] },
+  // dev is rebuilt freely: no locks (a locked vault or bucket blocks `terraform destroy` until its retention ends), a week of copies.
+  backups: { vaultLock: "off", dumpLock: "off", snapshotRetentionDays: 7, dumpRetentionDays: 7 },
+  cost: { monthlyBudgetUsd: 2500 },
   smokeTestApp: true,
   global: {
     region: "us-east-1",

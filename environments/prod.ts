@@ -19,6 +19,10 @@ export const prod: EnvironmentInput = {
     ciRunners: { enabled: true, connectionArn: "arn:aws:codeconnections:us-east-1:333333333333:connection/9e3a4f5b-6c7d-4e8f-a091-bc2d3e4f5a61" },
     bastion: { enabled: true },
   },
+  alerting: { subscriptions: [{ protocol: "email", endpoint: "platform-alerts@example.com" }, { protocol: "email", endpoint: "cdn-oncall@example.com" }] },
+  // Governance locks until the first restore drill has passed; then switch to "compliance" (docs/decisions/0010).
+  backups: { vaultLock: "governance", dumpLock: "governance", snapshotRetentionDays: 30, dumpRetentionDays: 30 },
+  cost: { monthlyBudgetUsd: 6000 },
   smokeTestApp: false,
   global: {
     region: "us-east-1",

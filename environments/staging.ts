@@ -19,6 +19,9 @@ export const staging: EnvironmentInput = {
     ciRunners: { enabled: true, connectionArn: "arn:aws:codeconnections:us-east-1:222222222222:connection/8d2f3e4a-5b6c-4d7e-9f80-ab1c2d3e4f50" },
     bastion: { enabled: true },
   },
+  alerting: { subscriptions: [{ protocol: "email", endpoint: "platform-alerts@example.com" }] },
+  backups: { vaultLock: "governance", dumpLock: "governance", snapshotRetentionDays: 14, dumpRetentionDays: 14 },
+  cost: { monthlyBudgetUsd: 2800 },
   smokeTestApp: false,
   global: {
     region: "us-east-1",

@@ -18,7 +18,9 @@ import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1"
 import { Fn, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { ClusterAutoscaler } from "../constructs/autoscaler";
+import { nodeGroupName } from "../constructs/cluster";
 import { POSTGRES_PORT } from "../constructs/database";
+import { DATABASE_DUMP_CRONJOB, DatabaseDump } from "../constructs/database-dump";
 import { DatabaseUserJob } from "../constructs/database-user";
 import { LoadBalancerController } from "../constructs/ingress/controller";
 import { Monitoring } from "../constructs/monitoring";
@@ -27,21 +29,29 @@ import { WorkloadNamespace } from "../constructs/workloads";
 import type { EnvironmentConfig, PlaneConfig } from "../src/config/schema";
 import {
   DATABASE_APP_USER,
+  DATABASE_BACKUP_USER,
   DATABASE_SETUP_NAMESPACE,
   DATABASE_SETUP_SERVICE_ACCOUNT,
+  ALERTMANAGER_SERVICE_ACCOUNT,
+  DB_BACKUP_NAMESPACE,
+  DB_BACKUP_SERVICE_ACCOUNT,
   DEFAULT_STORAGE_CLASS,
   apiServerVariableName,
   MONITORING_NAMESPACE,
   SMOKE_TEST_NAMESPACE,
   WORKLOAD_NAMESPACE,
   WORKLOAD_SERVICE_ACCOUNT,
+  alertTopicName,
   clusterName,
   databaseClusterIdentifier,
   databaseConnectionSecretName,
   databaseDnsNames,
   databaseName,
+  dumpBucketName,
+  heartbeatTopicName,
   k8sStackName,
   planeId,
+  topicArn,
   type PlaneRef,
 } from "../src/config/naming";
 import { EnvironmentStack } from "../src/lib/stack-base";
@@ -74,6 +84,8 @@ export class ClusterK8sStack extends EnvironmentStack {
   readonly autoscaler: ClusterAutoscaler;
   /** The job that creates the application database user. */
   readonly databaseUser: DatabaseUserJob;
+  /** The hourly logical dump of the plane's database (the cross-region backup's source). */
+  readonly databaseDump: DatabaseDump;
 
   constructor(scope: Construct, props: ClusterK8sStackProps) {
     super(scope, k8sStackName(props.env.name, props.plane), props.env);
@@ -129,6 +141,20 @@ export class ClusterK8sStack extends EnvironmentStack {
       prometheusStorageGiB: env.kubernetes.monitoring.prometheusStorageGiB,
       alertmanagerStorageGiB: env.kubernetes.monitoring.alertmanagerStorageGiB,
       grafanaStorageGiB: env.kubernetes.monitoring.grafanaStorageGiB,
+      // Topics by name: this stack never reads the plane stack's values.
+      alerting: {
+        alertTopicArn: topicArn(env.accountId, config.region, alertTopicName(env.name, plane)),
+        heartbeatTopicArn: topicArn(env.accountId, config.region, heartbeatTopicName(env.name, plane)),
+        region: config.region,
+        environment: env.name,
+      },
+      alertmanagerServiceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
+      rules: {
+        nodeGroups: config.cluster.nodeGroups.map((g) => ({ name: nodeGroupName(name, g.name), minSize: g.minSize, maxSize: g.maxSize })),
+        dumpNamespace: DB_BACKUP_NAMESPACE,
+        dumpCronJob: DATABASE_DUMP_CRONJOB,
+        maxDumpAgeMinutes: env.backups.maxDumpAgeMinutes,
+      },
       dependsOn: [storageClass],
     });
 
@@ -164,12 +190,27 @@ export class ClusterK8sStack extends EnvironmentStack {
       namespace: DATABASE_SETUP_NAMESPACE,
       serviceAccount: DATABASE_SETUP_SERVICE_ACCOUNT,
       applicationUser: DATABASE_APP_USER,
+      backupUser: DATABASE_BACKUP_USER,
       host: database.endpoint,
       port: POSTGRES_PORT,
       databaseName: databaseName(plane),
       masterUsername: database.masterUsername,
       masterSecretArn: database.masterUserSecret.get(0).secretArn,
       region: config.region,
+    });
+
+    this.databaseDump = new DatabaseDump(this, "database-dump", {
+      namespace: DB_BACKUP_NAMESPACE,
+      serviceAccount: DB_BACKUP_SERVICE_ACCOUNT,
+      region: config.region,
+      identifier: databaseClusterIdentifier(env.name, plane),
+      host: database.endpoint,
+      port: POSTGRES_PORT,
+      databaseName: databaseName(plane),
+      username: DATABASE_BACKUP_USER,
+      bucketName: dumpBucketName(env.name, env.accountId, plane),
+      postgresMajor: Number(config.database.engineVersion.split(".")[0]),
+      schedule: env.backups.dumpSchedule,
     });
 
     if (env.smokeTestApp) {

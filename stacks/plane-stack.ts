@@ -5,14 +5,20 @@
  * The constructor is the table of contents; each `add*` method wires one construct. A regional plane
  * sees the global plane only through {@link GlobalPlaneExports}, the one typed cross-stack contract.
  */
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { CLUSTER_AUTOSCALER_SUBJECT, clusterAutoscalerStatements } from "../constructs/autoscaler";
 import { EksAccessHost } from "../constructs/access-host";
+import { AlertTopic } from "../constructs/alerting";
+import { PlaneAlarms } from "../constructs/alarms";
+import { BucketReplica } from "../constructs/bucket-replica";
 import { BundleBucket, bundleBucketStatements, type BundleBucketRef } from "../constructs/bundle-bucket";
 import { GithubActionsRunner } from "../constructs/ci-runner";
 import { Cluster } from "../constructs/cluster";
+import { CostGuardrails } from "../constructs/cost-guardrails";
 import { Database } from "../constructs/database";
+import { DatabaseBackups } from "../constructs/database-backup";
 import { IngressAccess } from "../constructs/ingress";
 import { EncryptionKey } from "../constructs/kms-key";
 import { Network } from "../constructs/network";
@@ -20,17 +26,32 @@ import { PlanePeering } from "../constructs/peering";
 import { PodIdentityRole } from "../constructs/pod-identity";
 import { PrivateZone, associateVpc, cname } from "../constructs/private-dns";
 import type { EnvironmentConfig, PlaneConfig } from "../src/config/schema";
+import { MANDATORY_TAGS } from "../src/config/schema";
 import {
   DATABASE_APP_USER,
+  DATABASE_BACKUP_USER,
   DATABASE_SETUP_NAMESPACE,
   DATABASE_SETUP_SERVICE_ACCOUNT,
+  ALERTMANAGER_SERVICE_ACCOUNT,
+  DB_BACKUP_NAMESPACE,
+  DB_BACKUP_SERVICE_ACCOUNT,
   GLOBAL_PLANE,
+  MONITORING_NAMESPACE,
   WORKLOAD_NAMESPACE,
   accessHostName,
   ciRunnerProjectName,
   WORKLOAD_SERVICE_ACCOUNT,
+  alertTopicName,
+  alertmanagerRoleName,
+  backupCopyRegion,
+  backupVaultName,
+  bundleReplicaBucketName,
+  bundleReplicaRegion,
   clusterName,
   databaseClusterIdentifier,
+  dbBackupRoleName,
+  dumpBucketName,
+  dumpReplicaBucketName,
   databaseConnectionSecretName,
   databaseDnsNames,
   databaseName,
@@ -38,6 +59,7 @@ import {
   planeId,
   planeStackName,
   privateZoneName,
+  heartbeatTopicName,
   regionalPlane,
   resourcePrefix,
   tunnelDocumentName,
@@ -46,6 +68,7 @@ import {
   type PlaneRef,
 } from "../src/config/naming";
 import { moveFromLegacyPath } from "../src/lib/ids";
+import { dataClassTags } from "../src/policy";
 import { EnvironmentStack } from "../src/lib/stack-base";
 
 /** What a regional plane needs from the global plane's stack (references resolve across stacks). */
@@ -102,8 +125,14 @@ export class PlaneStack extends EnvironmentStack {
   readonly ciRunner?: GithubActionsRunner;
   /** The operators' SSM access host to the cluster API (when `access.bastion` is on). */
   readonly accessHost?: EksAccessHost;
+  /** The plane's alert topic (and heartbeat topic). */
+  readonly alerts: AlertTopic;
+  /** The database's in-region (AWS Backup) and cross-region (replicated dumps) backups. */
+  readonly backups: DatabaseBackups;
   private readonly config: PlaneConfig;
   private readonly prefix: string;
+  private readonly global?: GlobalPlaneExports;
+  private readonly regionProviders = new Map<string, AwsProvider>();
 
   constructor(scope: Construct, props: PlaneStackProps) {
     super(scope, planeStackName(props.env.name, props.plane), props.env);
@@ -111,6 +140,7 @@ export class PlaneStack extends EnvironmentStack {
     if (plane.kind === "regional" && !props.global) throw new Error(`${this.node.id}: a regional plane needs the global plane's exports`);
     this.plane = plane;
     this.config = config;
+    this.global = props.global;
     this.prefix = resourcePrefix(this.env.name, plane);
     this.awsProvider("aws", config.region, undefined, { Plane: planeId(plane) });
 
@@ -129,6 +159,13 @@ export class PlaneStack extends EnvironmentStack {
     if (this.env.access.ciRunners.enabled) this.ciRunner = this.addCiRunner(logKey);
     if (this.env.access.bastion.enabled) this.accessHost = this.addAccessHost();
     if (props.global) this.addPeering(props.global);
+    this.alerts = this.addAlerting();
+    this.addAlertmanagerRole();
+    this.addAlarms();
+    this.backups = this.addDatabaseBackups();
+    this.addDumpRole();
+    if (this.bundleBucket) this.addBundleReplica(this.bundleBucket);
+    if (plane.kind === "global") this.addCostGuardrails();
   }
 
   /** The contract regional planes consume; only the global plane has one. */
@@ -295,6 +332,7 @@ export class PlaneStack extends EnvironmentStack {
       breakGlassRoleArn: this.env.breakGlassRoleArn,
       terraformRoleArns: [this.env.terraform.deployRoleArn, this.env.terraform.planRoleArn],
       accessLogExpirationDays: this.env.accessLogExpirationDays,
+      replicationRoleArn: `arn:aws:iam::${this.env.accountId}:role/${this.bundleReplicationRoleName}`,
     });
   }
 
@@ -380,7 +418,7 @@ export class PlaneStack extends EnvironmentStack {
 
   /** VPC peering with the global plane: routes both ways, DNS across, 443 between the clusters. */
   private addPeering(global: GlobalPlaneExports): void {
-    const globalProvider = this.awsProvider("aws-global", global.region, "global", { Plane: planeId(this.plane) });
+    const globalProvider = this.regionProvider(global.region);
     new PlanePeering(this, "peering-global", {
       namePrefix: this.prefix,
       accountId: this.env.accountId,
@@ -400,6 +438,135 @@ export class PlaneStack extends EnvironmentStack {
         securityGroupId: global.clusterSecurityGroupId,
       },
       accepterProvider: globalProvider,
+    });
+  }
+
+  /**
+   * An aliased AWS provider for another region (one per region; the global region's keeps the alias
+   * `global` that peering has always used).
+   */
+  private regionProvider(region: string): AwsProvider {
+    const known = this.regionProviders.get(region);
+    if (known) return known;
+    const alias = this.global && region === this.global.region ? "global" : region;
+    const provider = this.awsProvider(`aws-${alias}`, region, alias, { Plane: planeId(this.plane) });
+    this.regionProviders.set(region, provider);
+    return provider;
+  }
+
+  private get bundleReplicationRoleName(): string {
+    return `${this.prefix}-bundles-replication`;
+  }
+
+  /** The plane's alert topic: CloudWatch, RDS events and (global plane) Budgets and Cost Anomaly Detection publish to it. */
+  private addAlerting(): AlertTopic {
+    return new AlertTopic(this, "alerts", {
+      topicName: alertTopicName(this.env.name, this.plane),
+      heartbeatTopicName: heartbeatTopicName(this.env.name, this.plane),
+      accountId: this.env.accountId,
+      region: this.config.region,
+      publishers: this.plane.kind === "global" ? ["cloudwatch", "rds-events", "budgets", "cost-anomaly-detection"] : ["cloudwatch", "rds-events"],
+      subscriptions: this.env.alerting.subscriptions,
+    });
+  }
+
+  /** Alertmanager's identity: publish to the plane's alert and heartbeat topics (SNS with SigV4). */
+  private addAlertmanagerRole(): PodIdentityRole {
+    return new PodIdentityRole(this, "alertmanager-role", {
+      roleName: alertmanagerRoleName(this.env.name, this.plane),
+      description: `Alertmanager of ${clusterName(this.plane)} (${MONITORING_NAMESPACE}/${ALERTMANAGER_SERVICE_ACCOUNT}) publishes alerts`,
+      clusterName: this.cluster.cluster.name,
+      namespace: MONITORING_NAMESPACE,
+      serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
+      statements: this.alerts.publishStatements(),
+    });
+  }
+
+  /** CloudWatch alarms (database, NAT, load balancers, backups, the Alertmanager heartbeat) and RDS event subscriptions. */
+  private addAlarms(): PlaneAlarms {
+    return new PlaneAlarms(this, "alarms", {
+      namePrefix: this.prefix,
+      topicArn: this.alerts.topicArn,
+      database: { identifier: this.database.identifier, clusterRef: this.database.cluster.clusterIdentifier, allocatedStorageGiB: this.config.database.allocatedStorageGiB },
+      natGateways: this.network.natGatewaysByAz(),
+      heartbeatTopicName: this.alerts.heartbeat.name,
+      thresholds: this.env.alerting.thresholds,
+    });
+  }
+
+  /** AWS Backup in the plane's region and hourly dumps replicated to the copy region (docs/decisions/0010). */
+  private addDatabaseBackups(): DatabaseBackups {
+    const { backups } = this.env;
+    const copyRegion = backupCopyRegion(this.env, this.plane);
+    return new DatabaseBackups(this, "backups", {
+      identifier: this.database.identifier,
+      clusterArn: this.database.cluster.arn,
+      accountId: this.env.accountId,
+      region: this.config.region,
+      vaultName: backupVaultName(this.env.name, this.plane),
+      snapshotSchedule: backups.snapshotSchedule,
+      snapshotRetentionDays: backups.snapshotRetentionDays,
+      vaultLock: backups.vaultLock,
+      dumpBucketName: dumpBucketName(this.env.name, this.env.accountId, this.plane),
+      dumpReplicaBucketName: dumpReplicaBucketName(this.env.name, this.env.accountId, this.plane),
+      copyRegion,
+      copyProvider: this.regionProvider(copyRegion),
+      dumpRetentionDays: backups.dumpRetentionDays,
+      dumpLock: backups.dumpLock,
+      dumpWriterRoleArn: `arn:aws:iam::${this.env.accountId}:role/${dbBackupRoleName(this.env.name, this.plane)}`,
+      breakGlassRoleArn: this.env.breakGlassRoleArn,
+      rolePrefix: this.prefix,
+      alarmTopicArn: this.alerts.topicArn,
+    });
+  }
+
+  /** The dump CronJob's identity: connect as the read-only backup user (IAM token), write this database's dumps. */
+  private addDumpRole(): PodIdentityRole {
+    return new PodIdentityRole(this, "db-backup-role", {
+      roleName: dbBackupRoleName(this.env.name, this.plane),
+      description: `Hourly logical dumps of ${this.database.identifier} (${DB_BACKUP_NAMESPACE}/${DB_BACKUP_SERVICE_ACCOUNT})`,
+      clusterName: this.cluster.cluster.name,
+      namespace: DB_BACKUP_NAMESPACE,
+      serviceAccount: DB_BACKUP_SERVICE_ACCOUNT,
+      statements: [...this.database.connectStatementsFor(DATABASE_BACKUP_USER, "ConnectAsBackupUser"), ...this.backups.dumpWriterStatements()],
+    });
+  }
+
+  /** The bundle bucket's replica in another region (global plane). */
+  private addBundleReplica(bundles: BundleBucket): BucketReplica {
+    const region = bundleReplicaRegion(this.env);
+    return new BucketReplica(this, "bundle-replica", {
+      source: bundles.bucket,
+      sourceBucketName: this.env.bundleBucketName,
+      sourceKeyArn: bundles.key.arn,
+      sourceRegion: this.config.region,
+      replicaBucketName: bundleReplicaBucketName(this.env),
+      replicaRegion: region,
+      replicaProvider: this.regionProvider(region),
+      accountId: this.env.accountId,
+      roleName: this.bundleReplicationRoleName,
+      tags: dataClassTags("config-bundles"),
+      alarmTopicArn: this.alerts.topicArn,
+    });
+  }
+
+  /** The environment account's budget, cost anomaly detection and (when enabled) cost-allocation tags (global plane). */
+  private addCostGuardrails(): CostGuardrails {
+    const { cost } = this.env;
+    return new CostGuardrails(this, "cost", {
+      namePrefix: `cdn-${this.env.name}`,
+      monthlyBudgetUsd: cost.monthlyBudgetUsd,
+      topicArn: this.alerts.topicArn,
+      environment: this.env.name,
+      costAllocationTagKeys: MANDATORY_TAGS,
+      actualAlertPercents: cost.actualAlertPercents,
+      forecastAlertPercents: cost.forecastAlertPercents,
+      anomalyThresholdUsd: cost.anomalyThresholdUsd,
+      anomalyMonitor: cost.anomalyMonitor,
+      activateCostAllocationTags: cost.activateCostAllocationTags,
+      // Budgets and Cost Explorer answer in us-east-1.
+      provider: this.config.region === "us-east-1" ? undefined : this.regionProvider("us-east-1"),
+      dependsOn: [this.alerts.topicPolicy],
     });
   }
 }

@@ -45,13 +45,15 @@ describe.each(envs)("bundle bucket of $name", (env) => {
     expect(companion("aws_s3_bucket_logging").target_bucket).toMatch(/aws_s3_bucket\./);
   });
 
-  it("denies non-TLS requests, and object data and listings to all but the workload roles and break-glass", () => {
+  it("denies non-TLS requests, and object data and listings to all but the workload roles, break-glass and its replication role", () => {
     const doc = policyOf(companion("aws_s3_bucket_policy").policy);
     const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
     expect(bySid.DenyInsecureTransport).toMatchObject({ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     const globalRole = workloadRoleArn(env.accountId, env.name, { kind: "global" });
     const regionalRoles = env.regions.map((r) => workloadRoleArn(env.accountId, env.name, regionalPlane(r.key)));
-    const dataRoles = [globalRole, ...regionalRoles, env.breakGlassRoleArn].sort();
+    const [replication] = configsOf(tf, "aws_s3_bucket_replication_configuration").filter((c) => c.bucket === `\${aws_s3_bucket.${bucketId}.id}`);
+    const replicationRole = `arn:aws:iam::${env.accountId}:role/${tf.resource!.aws_iam_role[refName(replication.role)].name}`;
+    const dataRoles = [globalRole, ...regionalRoles, env.breakGlassRoleArn, replicationRole].sort();
     const exceptions = (sid: string) => [bySid[sid].Condition.StringNotLike["aws:PrincipalArn"]].flat().sort();
     const data = bySid.DenyObjectDataToAllButWorkloadsAndBreakGlass;
     expect(data).toMatchObject({ Effect: "Deny", Principal: "*", Action: [...BUNDLE_OBJECT_DATA_ACTIONS], Resource: `arn:aws:s3:::${env.bundleBucketName}/*` });

@@ -116,13 +116,15 @@ describe("the CI roles' documents", () => {
     const boot = [...synth.stacks.entries()].filter(([name]) => name.endsWith("-bootstrap"));
     expect(boot.length).toBeGreaterThan(0);
     for (const [name, tf] of boot) {
-      const roles = Object.values(tf.resource!.aws_iam_role) as { name: string; max_session_duration: number; assume_role_policy: string }[];
       const env = name.replace(/-bootstrap$/, "");
+      // The CI roles (the state replica's S3 replication role lives here too).
+      const roles = (Object.values(tf.resource!.aws_iam_role) as { name: string; max_session_duration: number; assume_role_policy: string }[]).filter((r) => /-terraform-(plan|deploy)$/.test(r.name));
       expect(roles.map((r) => [r.name, r.max_session_duration]).sort()).toEqual([
         [`cdn-${env}-terraform-deploy`, DEPLOY_SESSION_SECONDS],
         [`cdn-${env}-terraform-plan`, PLAN_SESSION_SECONDS],
       ]);
-      const policies = Object.values(tf.resource!.aws_iam_role_policy) as { policy: string }[];
+      const ciRoleIds = new Set(Object.entries(tf.resource!.aws_iam_role).filter(([, r]: [string, any]) => /-terraform-(plan|deploy)$/.test(r.name)).map(([id]) => id));
+      const policies = (Object.values(tf.resource!.aws_iam_role_policy) as { policy: string; role: string }[]).filter((p) => ciRoleIds.has(p.role.split(".")[1]));
       const sids = policies.flatMap((p) => JSON.parse(p.policy).Statement.map((s: { Sid: string }) => s.Sid)).sort();
       expect(sids).toEqual([...planPolicyStatements(P), ...deployPolicyStatements(P)].map((s) => s.sid).sort());
       expect(Object.keys(tf.resource!.aws_iam_openid_connect_provider)).toHaveLength(1);

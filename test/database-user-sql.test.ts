@@ -18,7 +18,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SETUP_APP_USER_SQL } from "../constructs/database-user";
+import { SETUP_APP_USER_SQL, SETUP_BACKUP_USER_SQL } from "../constructs/database-user";
 import { configsOf, stack, synthesizeAll } from "./helpers/synth";
 
 // ---------------------------------------------------------------------------------------------------
@@ -331,6 +331,23 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
     expect(asSuperuser("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'case_names'")).toBe("1");
   });
 
+  it("the backup user (second script, same transaction): IAM only, reads every table, writes nothing", () => {
+    writeFileSync(join(root, "setup-backup-user.sql"), SETUP_BACKUP_USER_SQL);
+    const both = () =>
+      exec(b.psql, [...socket(), "-U", "cdn_admin", "-d", "cdn_global", "--single-transaction", "--set=app_user=cdn_app", "--set=backup_user=cdn_backup", "-f", join(root, "setup-app-user.sql"), "-f", join(root, "setup-backup-user.sql")]);
+    for (let i = 0; i < 2; i++) expect(both().status).toBe(0);
+    expect(asSuperuser("cdn_global", "SELECT rolcanlogin, rolpassword IS NULL, rolsuper OR rolcreatedb OR rolcreaterole FROM pg_authid WHERE rolname = 'cdn_backup'")).toBe("t|t|f");
+    expect(asSuperuser("cdn_global", "SELECT pg_has_role('cdn_backup', 'rds_iam', 'MEMBER'), pg_has_role('cdn_backup', 'pg_read_all_data', 'MEMBER')")).toBe("t|t");
+    // Data the application owns, in its own schema.
+    asSuperuser("cdn_global", "SET ROLE cdn_app; CREATE TABLE IF NOT EXISTS cdn_app.bundles_seen (id int); INSERT INTO cdn_app.bundles_seen VALUES (1)");
+    const asBackup = (sql: string) => exec(b.psql, [...socket(), "-U", "postgres", "-d", "cdn_global", "-A", "-t", "-c", `SET ROLE cdn_backup; ${sql}`]);
+    expect(asBackup("SELECT count(*) FROM cdn_app.bundles_seen").stdout.trim()).toMatch(/^[1-9]\d*$/);
+    expect(asBackup("INSERT INTO cdn_app.bundles_seen VALUES (2)").status).not.toBe(0);
+    expect(asBackup("CREATE TABLE cdn_app.nope (id int)").status).not.toBe(0);
+    // Its own role, never the application's or the master's.
+    expect(exec(b.psql, [...socket(), "-U", "cdn_admin", "-d", "cdn_global", "--set=app_user=cdn_app", "--set=backup_user=cdn_app", "-f", join(root, "setup-app-user.sql"), "-f", join(root, "setup-backup-user.sql")]).status).not.toBe(0);
+  });
+
   describe("the job's containers, as synthesized", () => {
     const work = join(root, "work");
     const sqlDir = join(root, "sql");
@@ -376,6 +393,7 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
       mkdirSync(sqlDir);
       mkdirSync(home);
       writeFileSync(join(sqlDir, "setup-app-user.sql"), SETUP_APP_USER_SQL);
+      writeFileSync(join(sqlDir, "setup-backup-user.sql"), SETUP_BACKUP_USER_SQL);
       writeFileSync(join(stubs, "bundle.pem"), readFileSync(join(tls, "ca.pem")));
       writeStubs(stubs, b.jq);
     });
@@ -402,6 +420,8 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
         expect(psql.status, `${psql.stdout}${psql.stderr}`).toBe(0);
         expect(psql.stderr).not.toMatch(/WARNING|ERROR/);
         expect(psql.stdout).toMatch(/cdn_app\s*\|\s*t\s*\|\s*t\s*\|\s*f\s*\|\s*t\s*\|\s*t/);
+        // backup_user | can_login | iam_auth_only | reads_all_data | privileged
+        expect(psql.stdout).toMatch(/cdn_backup\s*\|\s*t\s*\|\s*t\s*\|\s*t\s*\|\s*f/);
       }
       expect(stateOf("cdn_global", "cdn_app")).toBe(EXPECTED("cdn_app"));
     });

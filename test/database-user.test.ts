@@ -147,7 +147,15 @@ describe.each(planes)("database access of $name", ({ env, ref, config, name }) =
       PGAPPNAME: "cdn-db-app-user-setup",
       HOME: "/tmp",
     });
-    expect(pod.container[0].args).toEqual(["--no-psqlrc", "--single-transaction", "--set=ON_ERROR_STOP=1", "--set=app_user=cdn_app", "--file=/sql/setup-app-user.sql"]);
+    expect(pod.container[0].args).toEqual([
+      "--no-psqlrc",
+      "--single-transaction",
+      "--set=ON_ERROR_STOP=1",
+      "--set=app_user=cdn_app",
+      "--set=backup_user=cdn_backup",
+      "--file=/sql/setup-app-user.sql",
+      "--file=/sql/setup-backup-user.sql",
+    ]);
     const [lookup] = Object.values<any>(k8s.data!.aws_rds_cluster);
     expect(lookup.cluster_identifier).toBe(`cdn-${env.name}-${ref.kind === "global" ? "global" : `regional-${ref.key}`}-postgres`);
   });

@@ -28,11 +28,13 @@ describe("the repository's workflows", () => {
   it("plan: one gate needs every job and runs always; the comment never runs on a cancelled run", () => {
     const plan = read("plan.yml");
     const jobs = [...plan.slice(plan.indexOf("\njobs:\n")).matchAll(/^ {2}([a-z][a-z0-9-]*):\n/gm)].map((m) => m[1]);
-    expect(jobs).toEqual(["build", "checkov", "state", "schedule", "plan", "comment", "gate"]);
-    expect(plan).toMatch(/ {2}gate:\n(?:.*\n)*? {4}needs: \[build, checkov, state, schedule, plan, comment\]\n {4}if: always\(\)\n/);
+    expect(jobs).toEqual(["build", "checkov", "state", "schedule", "plan", "comment", "cost", "gate"]);
+    expect(plan).toMatch(/ {2}gate:\n(?:.*\n)*? {4}needs: \[build, checkov, state, schedule, plan, comment, cost\]\n {4}if: always\(\)\n/);
     const comment = plan.slice(plan.indexOf("\n  comment:"), plan.indexOf("\n  gate:"));
     expect(comment).toContain("if: ${{ !cancelled() &&");
     expect(plan).not.toMatch(/if: always\(\) &&/);
+    // The optional cost comment prices what did plan, and is not rewritten by a cancelled run either.
+    expect(plan.slice(plan.indexOf("\n  cost:"), plan.indexOf("\n  gate:"))).toContain("if: ${{ !cancelled() &&");
   });
 
   it("every workflow: Node from .nvmrc (22), Terraform from .terraform-version, uploads that survive re-runs", () => {

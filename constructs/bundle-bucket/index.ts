@@ -17,6 +17,7 @@
  */
 import { Construct } from "constructs";
 import type { Statement } from "../../src/lib/iam";
+import { dataClassTags } from "../../src/policy/conventions";
 import { EncryptionKey } from "../kms-key";
 import { AccessLogBucket, SecureBucket } from "../secure-bucket";
 
@@ -97,6 +98,8 @@ export interface BundleBucketProps extends BundleBucketRef {
   readonly terraformRoleArns: readonly string[];
   /** Days server access logs are kept. @default 365 */
   readonly accessLogExpirationDays?: number;
+  /** The S3 replication role, admitted to read object versions for replication. @default none */
+  readonly replicationRoleArn?: string;
   /** Days noncurrent versions are kept (the platform asks for 90). @default 90 */
   readonly noncurrentVersionExpirationDays?: number;
 }
@@ -124,9 +127,11 @@ export class BundleBucket extends Construct {
       expirationDays: props.accessLogExpirationDays,
     });
     const everyone = [{ type: "*" as const, identifiers: ["*"] }];
-    const dataRoles = [...props.writerRoleArns, ...props.readerRoleArns, props.breakGlassRoleArn];
+    // The replication role reads object versions to copy them to the replica region.
+    const dataRoles = [...props.writerRoleArns, ...props.readerRoleArns, props.breakGlassRoleArn, ...(props.replicationRoleArn ? [props.replicationRoleArn] : [])];
     this.bucket = new SecureBucket(this, "bucket", {
       bucketName: props.bucketName,
+      tags: dataClassTags("config-bundles"),
       kmsKeyArn: this.key.arn,
       uploadKeyIdentifiers: this.key.identifiers,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? BUNDLE_BUCKET_DEFAULTS.noncurrentVersionExpirationDays,

@@ -98,6 +98,11 @@ export interface AddonVersions {
   readonly ebsCsiDriver: string;
 }
 
+/** EKS name of a managed node group (also the `eks.amazonaws.com/nodegroup` label of its nodes). */
+export function nodeGroupName(clusterName: string, group: string): string {
+  return `${clusterName}-${group}`;
+}
+
 /** Props of {@link Cluster}. */
 export interface ClusterProps {
   /** Cluster name, e.g. `cdn-global-control`. */
@@ -321,7 +326,7 @@ export class Cluster extends Construct {
       const minSize = group.minSize ?? NODE_GROUP_DEFAULTS.minSize;
       return new EksNodeGroup(this, `ng-${group.name}`, {
         clusterName: this.cluster.name,
-        nodeGroupName: `${props.name}-${group.name}`,
+        nodeGroupName: nodeGroupName(props.name, group.name),
         nodeRoleArn: this.nodeRole.arn,
         subnetIds: [...props.subnetIds],
         amiType: NODE_AMI_TYPE,

@@ -1,6 +1,7 @@
 /**
  * The one-shot in-cluster job that creates a plane's application database user (`cdn_app`), which
- * workloads log in as with IAM tokens only. It is the only thing that reads the master password: its
+ * workloads log in as with IAM tokens only, and the read-only backup user (`cdn_backup`) the hourly
+ * dump logs in as, also with IAM tokens. It is the only thing that reads the master password: its
  * own namespace and service account are bound (Pod Identity, in the plane stack) to a role that may
  * read exactly the RDS-managed master secret.
  *
@@ -9,7 +10,8 @@
  * - init container `fetch` (pinned AWS CLI image): downloads the RDS CA bundle over HTTPS and reads the
  *   master secret into a memory-backed emptyDir as a `.pgpass` line; nothing is printed;
  * - container `psql` (pinned PostgreSQL client image, no AWS credentials: the Pod Identity webhook skips
- *   it): runs the idempotent script `setup-app-user.sql` in one transaction with `sslmode=verify-full`.
+ *   it): runs the idempotent scripts `setup-app-user.sql` and `setup-backup-user.sql` in one transaction
+ *   with `sslmode=verify-full`.
  *
  * Terraform waits for the job (`wait_for_completion`); a failed job fails the apply. The completed job
  * is kept (no `ttlSecondsAfterFinished`): the kubernetes provider re-creates a job it cannot find, so a
@@ -27,6 +29,9 @@ import { Construct } from "constructs";
 
 /** The idempotent SQL the job runs (psql variable `app_user`). */
 export const SETUP_APP_USER_SQL = readFileSync(join(__dirname, "setup-app-user.sql"), "utf8");
+
+/** The idempotent SQL that creates the read-only backup user (psql variable `backup_user`). */
+export const SETUP_BACKUP_USER_SQL = readFileSync(join(__dirname, "setup-backup-user.sql"), "utf8");
 
 /** AWS CLI v2 image (Amazon Linux 2023 base: bash, curl, jq), pinned by tag and digest. */
 export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.36.15@sha256:310813a7eae8fd88da1cc9c37970e3500b0ff3984479e1012f0a6fd44e453f63";
@@ -48,6 +53,8 @@ export interface DatabaseUserJobProps {
   readonly serviceAccount: string;
   /** The user to create or repair, e.g. `cdn_app`. */
   readonly applicationUser: string;
+  /** The read-only user the hourly dump logs in as (IAM authentication), e.g. `cdn_backup`. */
+  readonly backupUser: string;
   /** Writer endpoint of the cluster: the RDS name, which the server certificate carries (verify-full). */
   readonly host: string;
   /** TCP port of the cluster. */
@@ -115,7 +122,7 @@ export class DatabaseUserJob extends Construct {
     });
     const script = new ConfigMapV1(this, "script", {
       metadata: { name: "db-app-user-setup-sql", namespace: this.namespace.metadata.name, labels },
-      data: { "setup-app-user.sql": SETUP_APP_USER_SQL },
+      data: { "setup-app-user.sql": SETUP_APP_USER_SQL, "setup-backup-user.sql": SETUP_BACKUP_USER_SQL },
     });
 
     const awsCliImage = props.awsCliImage ?? AWS_CLI_IMAGE;
@@ -172,7 +179,15 @@ export class DatabaseUserJob extends Construct {
                 name: "psql",
                 image: postgresImage,
                 command: ["psql"],
-                args: ["--no-psqlrc", "--single-transaction", "--set=ON_ERROR_STOP=1", `--set=app_user=${props.applicationUser}`, "--file=/sql/setup-app-user.sql"],
+                args: [
+                  "--no-psqlrc",
+                  "--single-transaction",
+                  "--set=ON_ERROR_STOP=1",
+                  `--set=app_user=${props.applicationUser}`,
+                  `--set=backup_user=${props.backupUser}`,
+                  "--file=/sql/setup-app-user.sql",
+                  "--file=/sql/setup-backup-user.sql",
+                ],
                 env: [
                   { name: "PGHOST", value: props.host },
                   { name: "PGPORT", value: String(props.port) },

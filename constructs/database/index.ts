@@ -11,7 +11,8 @@
  * - the master password managed and rotated by Secrets Manager (`manage_master_user_password`): no
  *   password exists in code, in the synthesized JSON or in Terraform state;
  * - a DB cluster parameter group that forces TLS (`rds.force_ssl=1`, TLS 1.2 minimum) and logs slow
- *   statements (`log_min_duration_statement`); PostgreSQL logs exported to a KMS-encrypted log group
+ *   statements (`log_min_duration_statement`), DDL (`log_statement=ddl`) and every connection and
+ *   disconnection; PostgreSQL logs exported to a KMS-encrypted log group
  *   with a retention; Performance Insights; enhanced monitoring with its IAM role;
  * - a dedicated security group: TCP 5432 only from the given security groups (never from CIDR ranges),
  *   no egress;
@@ -149,10 +150,18 @@ export interface DatabaseParameter {
 }
 
 /**
- * Parameters this construct sets itself and that extra parameters may not override: TLS enforcement is
- * not negotiable, and statement logging has its own typed prop (`slowStatementThresholdMs`).
+ * Parameters this construct sets itself and that extra parameters may not override: TLS enforcement and
+ * the audit trail (DDL, connections) are not negotiable, and slow-statement logging has its own typed
+ * prop (`slowStatementThresholdMs`).
  */
-export const MANAGED_DATABASE_PARAMETERS: readonly string[] = ["rds.force_ssl", "ssl_min_protocol_version", "log_min_duration_statement"];
+export const MANAGED_DATABASE_PARAMETERS: readonly string[] = [
+  "rds.force_ssl",
+  "ssl_min_protocol_version",
+  "log_min_duration_statement",
+  "log_statement",
+  "log_connections",
+  "log_disconnections",
+];
 
 /** Extra parameters as parameter-group entries, sorted by name; throws on a managed one. */
 function extraParameters(identifier: string, parameters: Readonly<Record<string, DatabaseParameter>>): { name: string; value: string; applyMethod: string }[] {
@@ -307,6 +316,11 @@ export class Database extends Construct {
         { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
         { name: "ssl_min_protocol_version", value: "TLSv1.2", applyMethod: "immediate" },
         { name: "log_min_duration_statement", value: String(props.slowStatementThresholdMs ?? DATABASE_DEFAULTS.slowStatementThresholdMs), applyMethod: "immediate" },
+        // Audit trail (dynamic parameters, no restart): schema changes and who connected when. DDL
+        // logging can capture a password in `ALTER ROLE ... PASSWORD` (see runbooks/access-databases.md).
+        { name: "log_statement", value: "ddl", applyMethod: "immediate" },
+        { name: "log_connections", value: "1", applyMethod: "immediate" },
+        { name: "log_disconnections", value: "1", applyMethod: "immediate" },
         ...extraParameters(name, props.parameters ?? {}),
       ],
       tags: { Name: `${name}-${family}` },
@@ -433,11 +447,22 @@ export class Database extends Construct {
    * of exactly this cluster (`rds-db:connect` on `dbuser:<cluster resource id>/<user>`).
    */
   connectStatements(): Statement[] {
+    return this.connectStatementsFor(this.applicationUser, "ConnectAsApplicationUser");
+  }
+
+  /**
+   * Identity-policy statement to connect with an IAM token as exactly `user` of exactly this cluster
+   * (e.g. the backup user the hourly dump logs in as).
+   */
+  connectStatementsFor(user: string, sid: string): Statement[] {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(user) || user === this.masterUsername) {
+      throw new Error(`Database ${this.identifier}: ${JSON.stringify(user)} is not a database user IAM tokens may be issued for`);
+    }
     return [
       {
-        sid: "ConnectAsApplicationUser",
+        sid,
         actions: ["rds-db:connect"],
-        resources: [`arn:aws:rds-db:${this.region}:${this.accountId}:dbuser:${this.cluster.clusterResourceId}/${this.applicationUser}`],
+        resources: [`arn:aws:rds-db:${this.region}:${this.accountId}:dbuser:${this.cluster.clusterResourceId}/${user}`],
       },
     ];
   }

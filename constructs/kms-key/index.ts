@@ -4,6 +4,7 @@
  */
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { policyDocument, type Statement } from "../../src/lib/iam";
 
@@ -26,6 +27,8 @@ export interface EncryptionKeyProps {
   readonly additionalStatements?: readonly Statement[];
   /** Days a scheduled deletion waits (7-30). @default 30 */
   readonly deletionWindowInDays?: number;
+  /** Provider of the key and alias (an aliased provider for a key in another region). @default the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /** A rotating customer-managed KMS key and its alias. */
@@ -71,6 +74,7 @@ export class EncryptionKey extends Construct {
     }
     statements.push(...(props.additionalStatements ?? []));
     this.key = new KmsKey(this, "key", {
+      provider: props.provider,
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowInDays ?? ENCRYPTION_KEY_DEFAULTS.deletionWindowInDays,
@@ -78,7 +82,7 @@ export class EncryptionKey extends Construct {
       tags: { Name: props.alias },
     });
     this.aliasName = `alias/${props.alias}`;
-    this.alias = new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
+    this.alias = new KmsAlias(this, "alias", { provider: props.provider, name: this.aliasName, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
     this.identifiers = [this.key.arn, this.key.keyId, this.aliasName, this.alias.arn];
   }

@@ -4,11 +4,22 @@
  * password is generated inside the cluster by the Grafana chart (a Secret it creates once and keeps on
  * upgrades through `lookup`), so it is never in Terraform's configuration, plan or state. Prometheus labels every series
  * with the cluster, region and environment so that federated or remote-written data stays attributable.
+ *
+ * Alerting: Alertmanager routes to the plane's SNS alert topic (`alertmanager.ts`: SigV4 signing,
+ * credentials from the Pod Identity role bound to its fixed service account name, severity routes,
+ * inhibition, the Watchdog heartbeat), and the platform's own rules (`rules.ts`) ship as a
+ * PrometheusRule through `additionalPrometheusRulesMap`. kube-state-metrics exports the EKS node group
+ * label of each node, which those rules need.
  */
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
+import { alertmanagerConfig, type AlertmanagerSettings } from "./alertmanager";
+import { NODE_GROUP_LABEL_ALLOWLIST, platformRules, type PlatformRulesSettings } from "./rules";
+
+export { alertmanagerConfig, HEARTBEAT_REPEAT_MINUTES, type AlertmanagerSettings } from "./alertmanager";
+export { NODE_GROUP_LABEL_ALLOWLIST, platformRules, type AlertRule, type PlatformRulesSettings, type RuleGroup, type WatchedNodeGroup } from "./rules";
 
 /** Where the chart comes from. */
 export const KUBE_PROMETHEUS_STACK_REPOSITORY = "https://prometheus-community.github.io/helm-charts";
@@ -43,6 +54,12 @@ export interface MonitoringProps {
   readonly alertmanagerStorageGiB?: number;
   /** Grafana volume size in GiB. @default 10 */
   readonly grafanaStorageGiB?: number;
+  /** Where Alertmanager sends alerts (the plane's SNS topics). */
+  readonly alerting: AlertmanagerSettings;
+  /** Service account of Alertmanager (the Pod Identity association names it, so the chart must use it). */
+  readonly alertmanagerServiceAccount: string;
+  /** What the platform rules watch. */
+  readonly rules: PlatformRulesSettings;
   /** Resources the release must wait for (e.g. the storage class). */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
@@ -81,9 +98,13 @@ export class Monitoring extends Construct {
       kubeEtcd: { enabled: false },
       kubeProxy: { enabled: false },
       kubeStateMetrics: { enabled: true },
+      "kube-state-metrics": { metricLabelsAllowlist: [NODE_GROUP_LABEL_ALLOWLIST] },
       nodeExporter: { enabled: true },
+      additionalPrometheusRulesMap: { "cdn-platform": { groups: platformRules(props.rules) } },
       alertmanager: {
         enabled: true,
+        serviceAccount: { create: true, name: props.alertmanagerServiceAccount },
+        config: alertmanagerConfig(props.alerting),
         alertmanagerSpec: { storage: { volumeClaimTemplate: volume(props.alertmanagerStorageGiB ?? MONITORING_DEFAULTS.alertmanagerStorageGiB) } },
       },
       grafana: {

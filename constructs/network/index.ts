@@ -253,6 +253,11 @@ export class Network extends Construct {
   privateRouteTablesByAz(): { az: string; id: string }[] {
     return this.privateRouteTables.map((table, i) => ({ az: this.availabilityZones[i], id: table.id }));
   }
+
+  /** NAT gateways with their availability zone (one per AZ, or only the first AZ's with a single gateway). */
+  natGatewaysByAz(): { az: string; id: string }[] {
+    return this.natGateways.map((gateway, i) => ({ az: this.availabilityZones[i], id: gateway.id }));
+  }
 }
 
 /** Computes subnet CIDRs per tier (or returns the explicit ones), one per AZ, in AZ order. */

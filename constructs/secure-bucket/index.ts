@@ -13,11 +13,13 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { policyDocument, type Statement } from "../../src/lib/iam";
 import { suppress } from "../../src/policy/suppress";
@@ -58,6 +60,12 @@ export interface SecureBucketProps {
   readonly policyStatements?: readonly Statement[];
   /** Allow `terraform destroy` to delete a non-empty bucket. @default false */
   readonly forceDestroy?: boolean;
+  /** S3 Object Lock default retention (WORM); only settable when the bucket is created. @default undefined (no lock) */
+  readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
+  /** Extra tags on the bucket (e.g. `Holds`, `BackupOf`, `ReplicaOf`, which the policy pack reads). @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Provider of every resource (an aliased provider for a bucket in another region). @default the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /** A private, versioned, encrypted, TLS-only S3 bucket. */
@@ -68,33 +76,42 @@ export class SecureBucket extends Construct {
   readonly name: string;
   /** Bucket ARN (token). */
   readonly arn: string;
+  /** The versioning configuration (replication must wait for it on both sides). */
+  readonly versioning: S3BucketVersioningA;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
+    const provider = props.provider;
     this.bucket = new S3Bucket(this, "bucket", {
+      provider,
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy ?? SECURE_BUCKET_DEFAULTS.forceDestroy,
-      tags: { Name: props.bucketName },
+      ...(props.objectLock ? { objectLockEnabled: true } : {}),
+      tags: { Name: props.bucketName, ...props.tags },
     });
     this.name = this.bucket.bucket;
     this.arn = this.bucket.arn;
 
     new S3BucketOwnershipControls(this, "ownership", {
+      provider,
       bucket: this.bucket.id,
       rule: { objectOwnership: "BucketOwnerEnforced" },
     });
     const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
+      provider,
       bucket: this.bucket.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketVersioningA(this, "versioning", {
+    this.versioning = new S3BucketVersioningA(this, "versioning", {
+      provider,
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
     });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      provider,
       bucket: this.bucket.id,
       rule: [
         props.kmsKeyArn
@@ -103,6 +120,7 @@ export class SecureBucket extends Construct {
       ],
     });
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      provider,
       bucket: this.bucket.id,
       rule: [
         ...(props.currentVersionExpirationDays === undefined
@@ -129,14 +147,24 @@ export class SecureBucket extends Construct {
         },
       ],
     });
+    if (props.objectLock) {
+      new S3BucketObjectLockConfigurationA(this, "object-lock", {
+        provider,
+        bucket: this.bucket.id,
+        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
+        dependsOn: [this.versioning],
+      });
+    }
     if (props.accessLogBucket) {
       new S3BucketLoggingA(this, "logging", {
+      provider,
         bucket: this.bucket.id,
         targetBucket: props.accessLogBucket.bucket,
         targetPrefix: `${props.bucketName}/`,
       });
     }
     new S3BucketPolicy(this, "policy", {
+      provider,
       bucket: this.bucket.id,
       policy: policyDocument([
         {

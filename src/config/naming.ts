@@ -125,6 +125,13 @@ export function databaseDnsNames(env: string, plane: PlaneRef): { writer: string
  */
 export const DATABASE_APP_USER = "cdn_app";
 
+/**
+ * The read-only database user the hourly logical dump logs in as: IAM authentication only, member of
+ * `pg_read_all_data`, created by the same setup job. The dump role may `rds-db:connect` as exactly this
+ * user, so the dump needs no password.
+ */
+export const DATABASE_BACKUP_USER = "cdn_backup";
+
 /** Namespace of the one-shot job that creates {@link DATABASE_APP_USER} (the only reader of the master secret). */
 export const DATABASE_SETUP_NAMESPACE = "cdn-db-setup";
 
@@ -205,4 +212,89 @@ export function apiServerVariableName(plane: PlaneRef): string {
 /** Short label of a plane in kubeconfig contexts and commands: `global` or the regional key. */
 export function planeLabel(plane: PlaneRef): string {
   return plane.kind === "global" ? "global" : plane.key;
+}
+
+/** Service account of Alertmanager (bound to the plane's alertmanager role by Pod Identity). */
+export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
+
+/** Namespace of the logical-dump CronJob. */
+export const DB_BACKUP_NAMESPACE = "db-backup";
+
+/** Service account of the logical-dump CronJob (bound to the plane's dump role by Pod Identity). */
+export const DB_BACKUP_SERVICE_ACCOUNT = "db-backup";
+
+/** The plane's alert topic: every alarm, Alertmanager route, budget and anomaly alert goes here. */
+export function alertTopicName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-alerts`;
+}
+
+/** The plane's dead-man's-switch topic: Alertmanager's Watchdog publishes here; a CloudWatch alarm watches its silence. */
+export function heartbeatTopicName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-alertmanager-heartbeat`;
+}
+
+/** ARN of an SNS topic (a literal: the in-cluster stack names it before looking anything up). */
+export function topicArn(accountId: string, region: string, name: string): string {
+  return `arn:aws:sns:${region}:${accountId}:${name}`;
+}
+
+/** Name of the plane's Alertmanager role (publishes to the alert and heartbeat topics). */
+export function alertmanagerRoleName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-alertmanager`;
+}
+
+/** Name of the plane's logical-dump role (reads the master secret, writes dumps). */
+export function dbBackupRoleName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-db-backup`;
+}
+
+/** AWS Backup vault of the plane's database (in the plane's region). */
+export function backupVaultName(env: string, plane: PlaneRef): string {
+  return `${resourcePrefix(env, plane)}-postgres`;
+}
+
+/** Bucket of the plane's hourly logical dumps, in the plane's region: `cdn-<env>-<planeId>-pgdump-<account>`. */
+export function dumpBucketName(env: string, accountId: string, plane: PlaneRef): string {
+  return `cdn-${env}-${planeId(plane)}-pgdump-${accountId}`;
+}
+
+/** The dump bucket's cross-region replica: `cdn-<env>-<planeId>-pgdump-dr-<account>`. */
+export function dumpReplicaBucketName(env: string, accountId: string, plane: PlaneRef): string {
+  return `cdn-${env}-${planeId(plane)}-pgdump-dr-${accountId}`;
+}
+
+/**
+ * Region the plane's database dumps replicate to: `database.copyRegion` when set, else the global
+ * plane's go to the first regional plane's region and every regional plane's to the global region.
+ */
+export function backupCopyRegion(env: EnvironmentConfig, plane: PlaneRef): string {
+  const config = plane.kind === "global" ? env.global : env.regions.find((r) => r.key === plane.key);
+  if (!config) throw new Error(`no regional plane "${plane.kind === "regional" ? plane.key : ""}" in ${env.name}`);
+  if (config.database.copyRegion) return config.database.copyRegion;
+  return plane.kind === "global" ? env.regions[0].region : env.global.region;
+}
+
+/** The plane (if any) that lives in `region`: where a restore drill borrows a subnet group and security group. */
+export function planeInRegion(env: EnvironmentConfig, region: string): PlaneRef | undefined {
+  return planesOf(env).find((p) => p.config.region === region)?.ref;
+}
+
+/** Region of the state bucket's replica: `state.replicaRegion`, else the first plane region other than the state's. */
+export function stateReplicaRegion(env: EnvironmentConfig): string {
+  return env.state.replicaRegion ?? planesOf(env).map((p) => p.config.region).find((r) => r !== env.state.region) ?? env.state.region;
+}
+
+/** Name of the state bucket's replica. */
+export function stateReplicaBucketName(env: EnvironmentConfig): string {
+  return `${env.state.bucket}-replica`;
+}
+
+/** Region of the bundle bucket's replica: `bundleReplicaRegion`, else the first regional plane's region. */
+export function bundleReplicaRegion(env: EnvironmentConfig): string {
+  return env.bundleReplicaRegion ?? env.regions.map((r) => r.region).find((r) => r !== env.global.region) ?? env.global.region;
+}
+
+/** Name of the bundle bucket's replica. */
+export function bundleReplicaBucketName(env: EnvironmentConfig): string {
+  return `${env.bundleBucketName}-replica`;
 }

@@ -6,7 +6,11 @@
  * allowed; `load.ts` adds the environment file, the field path and the bad value.
  */
 import { z } from "zod";
+import { ALARM_DEFAULTS } from "../../constructs/alarms";
 import { CLUSTER_DEFAULTS, NODE_GROUP_DEFAULTS } from "../../constructs/cluster";
+import { COST_DEFAULTS, MAX_BUDGET_NOTIFICATIONS } from "../../constructs/cost-guardrails";
+import { BACKUP_DEFAULTS } from "../../constructs/database-backup";
+import { DATABASE_DUMP_DEFAULTS } from "../../constructs/database-dump";
 import { DATABASE_DEFAULTS, MANAGED_DATABASE_PARAMETERS } from "../../constructs/database";
 import { INGRESS_DEFAULTS } from "../../constructs/ingress";
 import { MONITORING_DEFAULTS } from "../../constructs/monitoring";
@@ -14,6 +18,17 @@ import { NETWORK_DEFAULTS } from "../../constructs/network";
 import { MANDATORY_TAG_KEYS } from "../policy/checks";
 import { roleArn as namedRoleArn, terraformDeployRoleName, terraformPlanRoleName } from "./naming";
 import { allocateSubnets, cidrContains, firstOverlap, parseCidr } from "../lib/cidr";
+import {
+  GLOBAL_PLANE,
+  backupCopyRegion,
+  bundleReplicaBucketName,
+  bundleReplicaRegion,
+  dumpBucketName,
+  dumpReplicaBucketName,
+  regionalPlane as regionalPlaneRef,
+  stateReplicaBucketName,
+  stateReplicaRegion,
+} from "./naming";
 
 /** Environments this repository knows. Adding one means adding a file to `environments/`. */
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
@@ -262,7 +277,7 @@ const database = z
     parameters: z
       .record(
         z.string().regex(/^[a-z][a-z0-9_.]{0,62}$/, "must be a PostgreSQL parameter name (lowercase letters, digits, '_' and '.')").refine((n) => !MANAGED_DATABASE_PARAMETERS.includes(n), {
-          message: `must not be one the database construct manages (${MANAGED_DATABASE_PARAMETERS.join(", ")}): TLS cannot be relaxed, and statement logging is slowStatementThresholdMs`,
+          message: `must not be one the database construct manages (${MANAGED_DATABASE_PARAMETERS.join(", ")}): TLS and the audit logging cannot be relaxed, and slow-statement logging is slowStatementThresholdMs`,
         }),
         z
           .object({
@@ -274,6 +289,8 @@ const database = z
           .strict(),
       )
       .default({}),
+    /** Region the database's hourly dumps replicate to; default: the first regional plane's region for the global plane, the global region for regional planes. */
+    copyRegion: z.string().regex(REGION_PATTERN, "must be an AWS region like us-west-2").optional(),
   })
   .strict();
 
@@ -448,6 +465,8 @@ const stateConfig = z
     bootstrapBackend: z.enum(["local", "s3"]).default("local"),
     /** Prefix of every stack's state key (`<prefix>/<stack>.tfstate`). */
     keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, "must be a key prefix of lowercase letters, digits, '/', '_' and '-'").default("cdn-control-plane"),
+    /** Region of the state bucket's replica (`<bucket>-replica`); default: the first plane region other than `region`. */
+    replicaRegion: z.string().regex(REGION_PATTERN, "must be an AWS region like us-west-2").optional(),
   })
   .strict();
 
@@ -582,6 +601,90 @@ function refineAccess(env: { name: string; accountId: string; access: z.infer<ty
     }
   }
 }
+const percent = z.number().positive("must be a positive percentage").max(1000, "must be at most 1000 (%)");
+
+const alerting = z
+  .object({
+    /** Who receives each plane's alerts (email needs a confirmation click; https endpoints, e.g. PagerDuty, confirm themselves or need one). */
+    subscriptions: z
+      .array(
+        z.discriminatedUnion("protocol", [
+          z.object({ protocol: z.literal("email"), endpoint: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address") }).strict(),
+          z.object({ protocol: z.literal("https"), endpoint: z.string().regex(/^https:\/\/[^\s]+$/, "must be an https:// URL") }).strict(),
+        ]),
+      )
+      .default([]),
+    /** Alarm thresholds; each omitted field takes its safe default. */
+    thresholds: z
+      .object({
+        dbCpuPercent: percent.max(100, "must be at most 100 (%)").default(ALARM_DEFAULTS.dbCpuPercent),
+        dbFreeableMemoryMiB: z.number().int().positive("must be a positive number of MiB").default(ALARM_DEFAULTS.dbFreeableMemoryMiB),
+        dbFreeStoragePercent: percent.max(100, "must be at most 100 (%)").default(ALARM_DEFAULTS.dbFreeStoragePercent),
+        dbConnections: z.number().int().positive("must be a positive number of connections").default(ALARM_DEFAULTS.dbConnections),
+        dbReplicaLagSeconds: z.number().positive("must be a positive number of seconds").default(ALARM_DEFAULTS.dbReplicaLagSeconds),
+        natPacketsDropped: z.number().int().nonnegative("must be zero or more packets").default(ALARM_DEFAULTS.natPacketsDropped),
+        lbElb5xxPer5Minutes: z.number().int().nonnegative("must be zero or more responses").default(ALARM_DEFAULTS.lbElb5xxPer5Minutes),
+        lbTarget5xxPer5Minutes: z.number().int().nonnegative("must be zero or more responses").default(ALARM_DEFAULTS.lbTarget5xxPer5Minutes),
+        lbUnhealthyTargets: z.number().int().min(1, "must be at least 1 target").default(ALARM_DEFAULTS.lbUnhealthyTargets),
+        heartbeatSilenceMinutes: z
+          .number()
+          .int()
+          .min(15, "must be at least 15 minutes (Alertmanager repeats the heartbeat every 5)")
+          .refine((m) => m % 5 === 0, "must be a multiple of 5 minutes (the alarm counts 5-minute periods)")
+          .default(ALARM_DEFAULTS.heartbeatSilenceMinutes),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .default({});
+
+const lockMode = z.enum(["off", "governance", "compliance"], {
+  errorMap: () => ({ message: 'must be "off", "governance" (privileged roles can still lift it) or "compliance" (immutable after a 3-day grace period)' }),
+});
+
+const backups = z
+  .object({
+    /** AWS Backup snapshot schedule: an EventBridge cron in UTC, kept clear of the RDS backup and maintenance windows. */
+    snapshotSchedule: z.string().regex(/^cron\([^)]+\)$/, "must be an EventBridge cron expression like cron(0 7 ? * * *)").default(BACKUP_DEFAULTS.snapshotSchedule),
+    /** Days AWS Backup keeps each snapshot (each counts against the RDS manual snapshot quota). */
+    snapshotRetentionDays: z.number().int().min(1, "must be at least 1 day").max(90, "must be at most 90 days (snapshots count against the RDS manual snapshot quota)").default(BACKUP_DEFAULTS.snapshotRetentionDays),
+    /** AWS Backup vault lock. */
+    vaultLock: lockMode.default(BACKUP_DEFAULTS.vaultLock),
+    /** Schedule of the logical dump CronJob (Kubernetes cron syntax, UTC). */
+    dumpSchedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule like "17 * * * *"').default(DATABASE_DUMP_DEFAULTS.schedule),
+    /** Days dumps are kept, in both regions. */
+    dumpRetentionDays: z.number().int().min(1, "must be at least 1 day").max(365, "must be at most 365 days").default(BACKUP_DEFAULTS.dumpRetentionDays),
+    /** S3 Object Lock on the cross-region copies of the dumps. */
+    dumpLock: lockMode.default(BACKUP_DEFAULTS.dumpLock),
+    /** Minutes without a successful dump before DatabaseDumpTooOld pages (default: two hourly runs plus slack). */
+    maxDumpAgeMinutes: z.number().int().min(30, "must be at least 30 minutes").default(150),
+  })
+  .strict()
+  .default({});
+
+const cost = z
+  .object({
+    /** The environment's monthly budget in USD (the whole account: one account per environment). */
+    monthlyBudgetUsd: z.number().positive("must be a positive amount of USD"),
+    /** Percentages of the budget at which actual spend alerts. */
+    actualAlertPercents: z.array(percent).default([...COST_DEFAULTS.actualAlertPercents]),
+    /** Percentages of the budget at which the month's forecast alerts. */
+    forecastAlertPercents: z.array(percent).default([...COST_DEFAULTS.forecastAlertPercents]),
+    /** Total impact in USD from which a cost anomaly alerts. */
+    anomalyThresholdUsd: z.number().positive("must be a positive amount of USD").default(COST_DEFAULTS.anomalyThresholdUsd),
+    /** `services` (per AWS service, whole account) or `environment-tag` (spend tagged Environment=<name>; needs the tag active). */
+    anomalyMonitor: z.enum(["services", "environment-tag"]).default(COST_DEFAULTS.anomalyMonitor),
+    /** Activate Environment, Service, Team and CostCenter as cost-allocation tags: only in the management account, after they appear in billing (docs/cost.md). */
+    activateCostAllocationTags: z.boolean().default(COST_DEFAULTS.activateCostAllocationTags),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const n = c.actualAlertPercents.length + c.forecastAlertPercents.length;
+    if (n === 0 || n > MAX_BUDGET_NOTIFICATIONS) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["actualAlertPercents"], message: `must, with forecastAlertPercents, list 1-${MAX_BUDGET_NOTIFICATIONS} thresholds (an AWS Budgets limit); got ${n}` });
+    }
+  });
 
 /** The whole environment file. */
 export const environmentSchema = z
@@ -633,6 +736,14 @@ export const environmentSchema = z
       }),
     /** Days S3 server access logs of the state and bundle buckets are kept before they expire. */
     accessLogExpirationDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days").default(365),
+    /** Region of the bundle bucket's replica (`<bundleBucketName>-replica`); default: the first regional plane's region. */
+    bundleReplicaRegion: z.string().regex(REGION_PATTERN, "must be an AWS region like us-west-2").optional(),
+    /** Alert subscriptions and alarm thresholds, shared by every plane. */
+    alerting,
+    /** Backups of every plane's database beyond RDS's own 30-day point-in-time recovery. */
+    backups,
+    /** Budget, anomaly detection and cost-allocation tags of the environment's account. */
+    cost,
     /** A break-glass admin role allowed into the bundle bucket besides the workload roles. */
     breakGlassRoleArn: z.string().regex(ARN_ROLE_PATTERN, "must be an IAM role ARN like arn:aws:iam::123456789012:role/Name"),
     /** How CI and operators reach the private cluster APIs. */
@@ -694,6 +805,7 @@ export const environmentSchema = z
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...at, "database", "backupRetentionDays"], message: "must be at least 30 days in prod" });
       }
     }
+    checkOperations(env as EnvironmentConfig, ctx);
   })
   // Every consumer sees the roles that run Terraform, whether the file names them or not.
   .transform((env) => ({ ...env, terraform: terraformRolesOf(env) }));
@@ -736,6 +848,43 @@ function checkAccessEntryPrincipals(terraform: { deployRoleArn: string; planRole
 
 function formatAt(at: readonly (string | number)[]): string {
   return at.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), "");
+}
+
+/** Longest S3 bucket name. */
+const MAX_BUCKET_NAME = 63;
+
+/** Cross-field rules of the day-2 sections: copy regions, derived bucket names, prod locks and retention. */
+function checkOperations(env: EnvironmentConfig, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
+  const planes = [
+    { ref: GLOBAL_PLANE, config: env.global as PlaneConfig, at: ["global"] as (string | number)[] },
+    ...env.regions.map((r, i) => ({ ref: regionalPlaneRef(r.key), config: r as PlaneConfig, at: ["regions", i] as (string | number)[] })),
+  ];
+  for (const { ref, config, at } of planes) {
+    const copy = backupCopyRegion(env, ref);
+    if (copy === config.region) {
+      issue([...at, "database", "copyRegion"], `must name a region other than the plane's own (${config.region}): the dumps' copy must survive a region failure`);
+    }
+    for (const name of [dumpBucketName(env.name, env.accountId, ref), dumpReplicaBucketName(env.name, env.accountId, ref)]) {
+      if (name.length > MAX_BUCKET_NAME) {
+        issue(ref.kind === "global" ? ["name"] : [...at, "key"], `makes the derived bucket name ${name} ${name.length} characters long; S3 allows ${MAX_BUCKET_NAME}: shorten it`);
+      }
+    }
+  }
+  if (stateReplicaRegion(env) === env.state.region) {
+    issue(["state", "replicaRegion"], `must name a region other than the state bucket's (${env.state.region}); no plane region differs from it to default to`);
+  }
+  if (stateReplicaBucketName(env).length > MAX_BUCKET_NAME) issue(["state", "bucket"], `is too long for its replica's name ${stateReplicaBucketName(env)} (at most ${MAX_BUCKET_NAME} characters)`);
+  if (bundleReplicaRegion(env) === env.global.region) {
+    issue(["bundleReplicaRegion"], `must name a region other than the global plane's (${env.global.region}); no regional plane is elsewhere to default to`);
+  }
+  if (bundleReplicaBucketName(env).length > MAX_BUCKET_NAME) issue(["bundleBucketName"], `is too long for its replica's name ${bundleReplicaBucketName(env)} (at most ${MAX_BUCKET_NAME} characters)`);
+  if (env.name === "prod") {
+    if (env.backups.vaultLock === "off") issue(["backups", "vaultLock"], 'must be "governance" or "compliance" in prod (backups that an admin can delete are not backups)');
+    if (env.backups.dumpLock === "off") issue(["backups", "dumpLock"], 'must be "governance" or "compliance" in prod (the cross-region copies must be write-once)');
+    if (env.backups.dumpRetentionDays < 30) issue(["backups", "dumpRetentionDays"], "must be at least 30 days in prod");
+    if (env.backups.snapshotRetentionDays < 30) issue(["backups", "snapshotRetentionDays"], "must be at least 30 days in prod");
+  }
 }
 
 /** What an environment file declares (defaults may be omitted). */

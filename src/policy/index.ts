@@ -12,7 +12,7 @@
  */
 export { applyPolicies, checkApp, policyResult, synthesizedStacks } from "./apply";
 export { synthOrExit } from "./cli";
-export { LOAD_BALANCER_SG_TAG, loadBalancerSecurityGroupTags } from "./conventions";
+export { BACKUP_OF_TAG, dataClassTags, HOLDS_TAG, LOAD_BALANCER_SG_TAG, loadBalancerSecurityGroupTags, REPLICA_OF_TAG, REPLICATED_DATA_CLASSES, type DataClass } from "./conventions";
 export { evaluatePolicies, recordedSuppressions, POLICY_METADATA_KEY } from "./engine";
 export { formatViolations, PolicyViolationError, renderPolicyReport } from "./report";
 export { RULES, ruleById, UNUSED_SUPPRESSION_RULE } from "./rules";

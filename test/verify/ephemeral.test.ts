@@ -54,7 +54,14 @@ describe("CDN_CONFIG_OVERRIDES", () => {
   it("synthesizes the copy with the unique names and the sandbox account guard", () => {
     const s = synthesize(loadEnvironments(["dev"], { values: SANDBOX }));
     const global = stack(s, "dev-global");
-    expect(configsOf(global, "aws_s3_bucket").map((b) => b.bucket).sort()).toEqual(["cdn-config-bundles-it-8812345", "cdn-config-bundles-it-8812345-access-logs"]);
+    expect(configsOf(global, "aws_s3_bucket").map((b) => b.bucket).sort()).toEqual([
+      "cdn-config-bundles-it-8812345",
+      "cdn-config-bundles-it-8812345-access-logs",
+      "cdn-config-bundles-it-8812345-replica",
+      // Dump buckets carry the (sandbox) account id; one run at a time per account (concurrency group).
+      "cdn-dev-global-pgdump-444455556666",
+      "cdn-dev-global-pgdump-dr-444455556666",
+    ]);
     expect(global.provider!.aws.every((p: any) => p.allowed_account_ids[0] === "444455556666")).toBe(true);
     expect(global.terraform.backend.s3).toMatchObject({ bucket: "cdn-tfstate-sandbox-444455556666", key: "integration/8812345/dev-global.tfstate" });
     expect(s.policy.violations).toEqual([]);

@@ -58,7 +58,7 @@ describe("runbooks name only what the stacks define", () => {
   const model = nameModel(synthesizeAll().stacks);
 
   it("covers every runbook", () => {
-    expect(runbooks).toEqual(["access-databases.md", "cluster-access.md", "config-bundles.md", "database-failover.md", "database-upgrade.md", "kubernetes-health.md", "restore.md", "state-lock.md"]);
+    expect(runbooks).toEqual(["access-databases.md", "alerts.md", "cluster-access.md", "config-bundles.md", "cross-region-restore.md", "database-failover.md", "database-upgrade.md", "kubernetes-health.md", "restore.md", "state-lock.md"]);
   });
 
   it.each(runbooks)("%s: every name exists in the synthesized stacks", (file) => {

@@ -7,7 +7,7 @@
 import { gateProblems, type NeededJob } from "../ci-gate";
 
 /** The plan workflow's jobs (.github/workflows/plan.yml). */
-const PLAN_WORKFLOW_RULES = { required: ["build", "checkov"], beforeSchedule: ["state"], optional: ["comment"], schedule: "schedule", plan: "plan" };
+const PLAN_WORKFLOW_RULES = { required: ["build", "checkov"], beforeSchedule: ["state"], optional: ["comment", "cost"], schedule: "schedule", plan: "plan" };
 
 const raw = process.env.NEEDS;
 if (!raw) {

@@ -1,10 +1,107 @@
-/** Resilience: Multi-AZ databases, backups, deletion protection, versioned buckets. */
-import { blocks, isProd, isStagingOrProd, isTrue, numberOf, type ResourceNode } from "../model";
+/** Resilience: Multi-AZ databases, backups (also across regions), deletion protection, versioned and replicated buckets. */
+import { BACKUP_OF_TAG, HOLDS_TAG, REPLICA_OF_TAG, REPLICATED_DATA_CLASSES } from "../conventions";
+import { blocks, isExpression, isProd, isStagingOrProd, isTrue, list, numberOf, parseReference, type ResourceNode, type StackModel } from "../model";
 import type { Finding, Rule } from "../types";
 import { at } from "./util";
 
 const isReplica = (n: ResourceNode) => n.type === "aws_db_instance" && n.config.replicate_source_db !== undefined && n.config.replicate_source_db !== null;
 const envLabel = (env: string | undefined) => env ?? "an unknown environment (treated as prod)";
+
+/** The region of a resource's provider configuration, when it is a literal. */
+function regionOf(stack: StackModel, node: ResourceNode): string | undefined {
+  const region = stack.providerOf(node)?.region;
+  return typeof region === "string" && !isExpression(region) ? region : undefined;
+}
+
+/** Resolves a bucket given by reference, name or ARN to an aws_s3_bucket of the stack. */
+function bucketNode(stack: StackModel, value: unknown): ResourceNode | undefined {
+  const literal = typeof value === "string" && !isExpression(value) ? value.replace(/^arn:aws[a-z-]*:s3:::/, "") : value;
+  return stack.resolve(literal, ["aws_s3_bucket"], ["bucket"]);
+}
+
+/** Where a bucket replicates: every Enabled rule's destination, and what is wrong with each. */
+interface ReplicationTarget {
+  readonly destination?: ResourceNode;
+  readonly region?: string;
+  readonly problems: string[];
+}
+
+function replicationTargets(stack: StackModel, bucket: ResourceNode): ReplicationTarget[] {
+  const sourceRegion = regionOf(stack, bucket);
+  const kms = stack
+    .referencing("aws_s3_bucket_server_side_encryption_configuration", "bucket", bucket, ["bucket"])
+    .some((e) => blocks(e.config.rule).some((r) => blocks(r.apply_server_side_encryption_by_default)[0]?.sse_algorithm === "aws:kms"));
+  return stack.referencing("aws_s3_bucket_replication_configuration", "bucket", bucket, ["bucket"]).flatMap((config) =>
+    blocks(config.config.rule)
+      .filter((rule) => rule.status === "Enabled")
+      .map((rule): ReplicationTarget => {
+        const dest = blocks(rule.destination)[0] ?? {};
+        const destination = bucketNode(stack, dest.bucket);
+        const region = destination ? regionOf(stack, destination) : undefined;
+        const problems: string[] = [];
+        if (!destination) problems.push(`${config.address} replicates to ${JSON.stringify(dest.bucket ?? null)}, not a bucket of this stack (its region cannot be checked)`);
+        else if (!region || !sourceRegion) problems.push(`${config.address}: the region of ${destination.address} or of the source is not a literal`);
+        else if (region === sourceRegion) problems.push(`${config.address} replicates to ${destination.address} in the same region (${region})`);
+        if (kms) {
+          const sse = blocks(blocks(rule.source_selection_criteria)[0]?.sse_kms_encrypted_objects)[0];
+          if (sse?.status !== "Enabled") problems.push(`${config.address} does not replicate SSE-KMS objects (source_selection_criteria.sse_kms_encrypted_objects), and every object of this bucket is one`);
+          if (!blocks(dest.encryption_configuration)[0]?.replica_kms_key_id) problems.push(`${config.address} sets no destination encryption_configuration.replica_kms_key_id`);
+        }
+        return { destination, region, problems };
+      }),
+  );
+}
+
+/** True when some replication of `bucket` reaches another region without problems. */
+function replicatesAcrossRegions(stack: StackModel, bucket: ResourceNode): { ok: boolean; problems: string[] } {
+  const targets = replicationTargets(stack, bucket);
+  return { ok: targets.some((t) => t.problems.length === 0), problems: targets.flatMap((t) => t.problems) };
+}
+
+const isMultiAzDbCluster = (n: ResourceNode) => n.type === "aws_rds_cluster" && !String(n.config.engine ?? "").startsWith("aurora") && !!n.config.db_cluster_instance_class;
+
+/** The cross-region backup paths of a database, with the reasons the incomplete ones do not count. */
+function crossRegionBackup(stack: StackModel, db: ResourceNode): { ok: boolean; notes: string[] } {
+  const notes: string[] = [];
+  const dbRegion = regionOf(stack, db);
+  const identifier = String(db.type === "aws_rds_cluster" ? (db.config.cluster_identifier ?? "") : (db.config.identifier ?? ""));
+
+  // 1. RDS automated backup replication (DB instances only).
+  if (db.type === "aws_db_instance") {
+    for (const r of stack.referencing("aws_db_instance_automated_backups_replication", "source_db_instance_arn", db, ["arn", "identifier"])) {
+      const region = regionOf(stack, r);
+      if (region && dbRegion && region !== dbRegion) return { ok: true, notes };
+      notes.push(`${r.address} replicates into ${region ?? "an unknown region"}, not another region`);
+    }
+  }
+
+  // 2. AWS Backup with a copy action to a vault in another region.
+  for (const selection of stack.resources("aws_backup_selection")) {
+    const selects = list(selection.config.resources).some((v) => stack.target(parseReference(v))?.address === db.address || (identifier !== "" && typeof v === "string" && v.endsWith(`:${identifier}`)));
+    if (!selects) continue;
+    const plan = stack.target(parseReference(selection.config.plan_id));
+    const copies = blocks(plan?.config.rule).flatMap((rule) => blocks(rule.copy_action));
+    for (const copy of copies) {
+      const vault = stack.resolve(copy.destination_vault_arn, ["aws_backup_vault"], ["arn"]);
+      const region = vault ? regionOf(stack, vault) : undefined;
+      if (!vault || !region || region === dbRegion) {
+        notes.push(`${selection.address}: a copy_action of ${plan?.address ?? "its plan"} does not reach a vault of this stack in another region`);
+      } else if (isMultiAzDbCluster(db)) {
+        notes.push(`${selection.address} copies to ${vault.address}, but AWS Backup cannot copy snapshots of a Multi-AZ DB cluster (see docs/decisions/0010)`);
+      } else return { ok: true, notes };
+    }
+  }
+
+  // 3. Logical dumps in a bucket tagged BackupOf=<identifier> that replicates to another region.
+  for (const bucket of stack.resources("aws_s3_bucket")) {
+    const tags = stack.effectiveTags(bucket).tags;
+    if (identifier === "" || tags[BACKUP_OF_TAG] !== identifier || tags[REPLICA_OF_TAG]) continue;
+    const { ok, problems } = replicatesAcrossRegions(stack, bucket);
+    if (ok) return { ok: true, notes };
+    notes.push(problems.length ? problems.join("; ") : `${bucket.address} (${BACKUP_OF_TAG}=${identifier}) has no enabled replication configuration`);
+  }
+  return { ok: false, notes };
+}
 
 /** The resilience rules. */
 export const resilienceRules: readonly Rule[] = [
@@ -94,6 +191,52 @@ export const resilienceRules: readonly Rule[] = [
           blocks(bucket.config.versioning).some((v) => isTrue(v.enabled));
         if (enabled) return [];
         return [at(bucket, companions.length ? `versioning (${companions.map((c) => c.address).join(", ")}) is not Enabled` : "has no aws_s3_bucket_versioning")];
+      }),
+  },
+  {
+    id: "CDN-RES-005",
+    title: "Prod databases have a backup copy in another region",
+    severity: "high",
+    category: "resilience",
+    resourceTypes: [
+      "aws_rds_cluster",
+      "aws_db_instance",
+      "aws_db_instance_automated_backups_replication",
+      "aws_backup_selection",
+      "aws_backup_plan",
+      "aws_backup_vault",
+      "aws_s3_bucket",
+      "aws_s3_bucket_replication_configuration",
+    ],
+    checks:
+      "Where the Environment tag is prod (or unknown), every aws_rds_cluster and aws_db_instance (not a read replica) has a cross-region copy in this stack: an aws_db_instance_automated_backups_replication in another region (instances); an aws_backup_selection of it whose plan has a copy_action into an aws_backup_vault under a provider of another region (not for Multi-AZ DB clusters, whose snapshots AWS Backup cannot copy); or an aws_s3_bucket tagged BackupOf=<identifier> (logical dumps) with an enabled replication rule into a bucket of another region, re-encrypting SSE-KMS objects.",
+    rationale: "A region failure takes the database, its automated backups and its in-region snapshots with it; only a copy in another region restores the service elsewhere.",
+    fix: "Multi-AZ DB clusters: give the database a dump bucket replicated to another region (constructs/database-backup and the dump CronJob). Instances: aws_db_instance_automated_backups_replication. Aurora: an AWS Backup copy_action to a vault in another region.",
+    check: (stack) =>
+      stack.resources("aws_rds_cluster", "aws_db_instance").flatMap((db) => {
+        if (isReplica(db) || !isProd(stack.environment(db))) return [];
+        const { ok, notes } = crossRegionBackup(stack, db);
+        if (ok) return [];
+        return [at(db, `has no backup copy in another region in ${envLabel(stack.environment(db))}${notes.length ? `: ${notes.join("; ")}` : ""}`)];
+      }),
+  },
+  {
+    id: "CDN-RES-006",
+    title: "Prod buckets holding Terraform state, configuration bundles or database backups replicate to another region",
+    severity: "high",
+    category: "resilience",
+    resourceTypes: ["aws_s3_bucket", "aws_s3_bucket_replication_configuration", "aws_s3_bucket_server_side_encryption_configuration"],
+    checks: `Where the Environment tag is prod (or unknown), every aws_s3_bucket tagged ${HOLDS_TAG} = ${REPLICATED_DATA_CLASSES.join(" | ")} (and not itself a replica, tagged ${REPLICA_OF_TAG}) has an aws_s3_bucket_replication_configuration with an Enabled rule into a bucket of this stack under a provider of another region; for an SSE-KMS bucket the rule must replicate SSE-KMS objects and name the destination's key.`,
+    rationale: "State, bundles and backups are what a rebuild in another region starts from; a bucket that lives only in the failed region cannot provide them. KMS-encrypted objects are silently skipped by a rule that does not opt them in.",
+    fix: "Use constructs/bucket-replica (replica bucket and key in another region through an aliased provider, replication role, V2 rule with SSE-KMS objects and the replica key).",
+    check: (stack) =>
+      stack.resources("aws_s3_bucket").flatMap((bucket) => {
+        const tags = stack.effectiveTags(bucket).tags;
+        const holds = tags[HOLDS_TAG];
+        if (!holds || !(REPLICATED_DATA_CLASSES as readonly string[]).includes(holds) || tags[REPLICA_OF_TAG] || !isProd(stack.environment(bucket))) return [];
+        const { ok, problems } = replicatesAcrossRegions(stack, bucket);
+        if (ok) return [];
+        return [at(bucket, `holds ${holds} in ${envLabel(stack.environment(bucket))} but does not replicate to another region${problems.length ? `: ${problems.join("; ")}` : " (no enabled replication rule)"}`)];
       }),
   },
 ];

@@ -68,6 +68,7 @@ export function nameModel(stacks: ReadonlyMap<string, TfJson>): NameModel {
     namespaced("kubernetes_service_v1", m.services);
     namespaced("kubernetes_deployment_v1", m.deployments);
     namespaced("kubernetes_ingress_v1");
+    namespaced("kubernetes_cron_job_v1");
     for (const release of each(doc, "helm_release")) {
       m.namespaces.add(release.namespace);
       m.deployments.add(release.name);
@@ -111,6 +112,11 @@ export function nameModel(stacks: ReadonlyMap<string, TfJson>): NameModel {
       ["aws_autoscaling_group", "name"],
       ["aws_codebuild_project", "name"],
       ["aws_codeconnections_connection", "name"],
+      ["aws_sns_topic", "name"],
+      ["aws_cloudwatch_metric_alarm", "alarm_name"],
+      ["aws_budgets_budget", "name"],
+      ["aws_backup_vault", "name"],
+      ["aws_backup_plan", "name"],
     ] as const) {
       for (const r of each(doc, type)) if (typeof r[field] === "string") m.aws.add(r[field]);
     }
@@ -140,6 +146,8 @@ export function createdBy(text: string): Set<string> {
   for (const m of text.matchAll(/kubectl (?:-n \S+ )?create namespace ([a-z0-9-]+)/g)) created.add(m[1]);
   for (const m of text.matchAll(/kubectl (?:-n \S+ )?run ([a-z0-9-]+)/g)) created.add(m[1]);
   for (const m of text.matchAll(/"metadata": \{ "name": "([a-z0-9-]+)"/g)) created.add(m[1]);
+  // Databases a runbook restores or creates itself.
+  for (const m of text.matchAll(/--(?:db-instance|db-cluster)-identifier (\S+)/g)) if (/create-db-instance|restore-db/.test(text)) created.add(m[1].replace(/^["']|["']$/g, ""));
   return created;
 }
 
@@ -177,7 +185,7 @@ export function runbookNameProblems(text: string, m: NameModel, alsoCreated: Rea
     // Every cdn-* name: an AWS name (bucket, role, DB cluster, secret, alias target, stack) or a cluster / node group.
     for (const x of line.matchAll(/(?<![\w/.-])(cdn-[a-z0-9<>${}A-Z_./-]*[a-z0-9>}A-Z_])/g)) {
       const token = clean(x[1]);
-      if (m.namespaces.has(token) || m.serviceAccounts.has(token) || m.namespaced.has(token)) continue;
+      if (created.has(token) || m.namespaces.has(token) || m.serviceAccounts.has(token) || m.namespaced.has(token)) continue;
       const universe = [...m.aws, ...m.eksClusters, ...m.nodeGroups];
       if (known(token, universe) || known(token.split("/")[0], m.buckets)) continue;
       problems.push(`name ${token} (line ${n})`);
