@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { diffOutputs, diffStack, diffValues, formatDiff, runInfraDiff, type StackTree } from "../tools/infra-diff";
 import { replacementRisk } from "../tools/replacement-rules";
 import type { TfDocument } from "../src/app/synth-output";
-import { allEnvironments, synthesize } from "./helpers/synth";
+import { allEnvironments } from "./helpers/synth";
+import { synthesize } from "./helpers/synthesize";
 
 const meta = (path: string) => ({ "//": { metadata: { path, uniqueId: path.split("/").pop() } } });
 

@@ -1,14 +1,14 @@
 /**
- * Test helpers: synthesize environments into a temporary directory and read the stacks back as JSON,
- * plus small accessors for resources by type.
+ * Test helpers: the synthesized stacks of every real environment (synthesized once per test run by the
+ * global setup, test/setup/global-synth.ts, and read back here as JSON), plus small accessors for
+ * resources by type. Synthesizing other configurations: test/helpers/synthesize.ts.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildApp } from "../../src/app/app";
+import { inject } from "vitest";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { loadEnvironments } from "../../src/config/environments";
-import { policyResult, type PolicyResult } from "../../src/policy";
+import type { PolicyResult } from "../../src/policy";
 
 /** A synthesized Terraform JSON document. */
 export type TfJson = {
@@ -30,12 +30,8 @@ export interface Synthesized {
   readonly policy: PolicyResult;
 }
 
-/** Synthesizes `envs` into a fresh directory (kept until process exit unless `keep` is false). */
-export function synthesize(envs: readonly EnvironmentConfig[], outdir = mkdtempSync(join(tmpdir(), "cdn-synth-"))): Synthesized {
-  const app = buildApp(envs, { outdir });
-  app.synth();
-  const policy = policyResult(app);
-  if (!policy) throw new Error("the policy pack did not run during synth");
+/** Reads a synthesized output directory (manifest and every stack) written by an App with `policy`. */
+export function readSynthesized(outdir: string, policy: PolicyResult): Synthesized {
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   const text = new Map<string, string>();
   const stacks = new Map<string, TfJson>();
@@ -44,16 +40,23 @@ export function synthesize(envs: readonly EnvironmentConfig[], outdir = mkdtempS
     text.set(name, raw);
     stacks.set(name, JSON.parse(raw));
   }
-  process.once("exit", () => rmSync(outdir, { recursive: true, force: true }));
   return { outdir, manifest, text, stacks, policy };
 }
 
 let cached: Synthesized | undefined;
 
-/** Every real environment, synthesized once per test worker. */
+/** Every real environment, synthesized once per test run (by the global setup) and read once per test worker. */
 export function synthesizeAll(): Synthesized {
-  cached ??= synthesize(loadEnvironments());
+  if (cached) return cached;
+  const { library } = inject("synth");
+  if (library.error) throw new Error(library.error);
+  cached = readSynthesized(library.outdir, JSON.parse(readFileSync(library.policyFile, "utf8")) as PolicyResult);
   return cached;
+}
+
+/** `npm run synth` of every real environment as the global setup ran it: output directory, exit code, stdout, stderr. */
+export function synthCliRun(): { readonly outdir: string; readonly status: number | null; readonly stdout: string; readonly stderr: string } {
+  return inject("synth").cli;
 }
 
 /** Every real environment's validated config. */

@@ -1,0 +1,24 @@
+/**
+ * Child process of the test run's global setup: synthesizes every real environment through the library
+ * (`buildApp`, without the synth speed-ups of src/app/perf.ts) into `<outdir>`, and writes the policy
+ * pack's result next to it as `<outdir>.policy.json`. Usage: synth-library.ts <outdir>
+ * Exits 1 with the error message (no stack trace) when synthesis fails.
+ */
+import { writeFileSync } from "node:fs";
+import { buildApp } from "../../src/app/app";
+import { errorParagraph } from "../../src/app/synth-report";
+import { loadEnvironments } from "../../src/config/environments";
+import { policyResult } from "../../src/policy";
+
+const outdir = process.argv[2];
+if (!outdir) throw new Error("usage: synth-library.ts <outdir>");
+try {
+  const app = buildApp(loadEnvironments(), { outdir });
+  app.synth();
+  const policy = policyResult(app);
+  if (!policy) throw new Error("the policy pack did not run during synth");
+  writeFileSync(`${outdir}.policy.json`, JSON.stringify(policy));
+} catch (error) {
+  process.stderr.write(`${errorParagraph(error)}\n`);
+  process.exit(1);
+}
