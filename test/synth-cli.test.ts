@@ -3,12 +3,12 @@
  * the same entry run by the cdktf CLI (`cdktf synth|diff|deploy`): silent on success, the error on failure.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { errorParagraph, runByCdktfCli } from "../src/app/synth-report";
+import { errorParagraph, printsProgress, runByCdktfCli } from "../src/app/synth-report";
 import { synthCliRun, synthesizeAll } from "./helpers/synth";
 
 const ROOT = join(__dirname, "..");
@@ -62,18 +62,20 @@ describe("npm run synth", () => {
     expect(readFileSync(join(r.outdir, "manifest.json"), "utf8")).toBe(readFileSync(join(lib.outdir, "manifest.json"), "utf8"));
   });
 
-  it("is silent with CDN_SYNTH_QUIET=1", () => {
-    const r = synthCli({ CDN_SYNTH_QUIET: "1", CDN_ENVIRONMENTS: "dev" });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toBe("");
-    expect(readFileSync(join(r.outdir, "manifest.json"), "utf8")).toContain('"dev-global"');
+  it("prints progress only for people: not with CDN_SYNTH_QUIET=1, not under the cdktf CLI", () => {
+    expect(printsProgress({})).toBe(true);
+    expect(printsProgress({ CDN_SYNTH_QUIET: "", CDKTF_OUTDIR: "/x" })).toBe(true);
+    expect(printsProgress({ CDN_SYNTH_QUIET: "1" })).toBe(false);
+    expect(printsProgress(CDKTF_CLI_ENV)).toBe(false);
   });
 
-  it("reports a bad selection as one paragraph without a stack trace", () => {
-    const r = synthCli({ CDN_ENVIRONMENTS: "nope" });
+  it("reports a bad selection as one paragraph without a stack trace, before writing anything", () => {
+    const r = synthCli({ CDN_ENVIRONMENTS: "qa" });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("must name environments that exist: dev, staging, prod");
+    expect(r.stderr).toContain("CDN_ENVIRONMENTS");
+    expect(r.stderr).toContain('got ["qa"]; must name environments that exist: dev, staging, prod');
     expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(r.outdir)).toBe(false);
   });
 });
 

@@ -19,9 +19,9 @@ import { performance } from "node:perf_hooks";
 import { loadEnvironments, stateBackendOverride } from "../config/environments";
 import { installSynthSpeedups } from "./perf";
 import { readSynthOutput } from "./synth-output";
-import { errorParagraph, formatSynthSummary, runByCdktfCli } from "./synth-report";
+import { errorParagraph, formatSynthSummary, printsProgress } from "./synth-report";
 
-const quiet = process.env.CDN_SYNTH_QUIET === "1" || runByCdktfCli(process.env);
+const quiet = !printsProgress(process.env);
 const log = (line: string): void => {
   if (!quiet) process.stderr.write(`${line}\n`);
 };
