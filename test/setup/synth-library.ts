@@ -1,17 +1,20 @@
 /**
  * Child process of the test run's global setup: synthesizes every real environment through the library
- * (`buildApp`, without the synth speed-ups of src/app/perf.ts) into `<outdir>`, and writes the policy
- * pack's result next to it as `<outdir>.policy.json`. Usage: synth-library.ts <outdir>
+ * (`buildApp`, with the synth speed-ups of src/app/perf.ts, as `npm run synth` and the cdktf CLI run it)
+ * into `<outdir>`, and writes the policy pack's result next to it as `<outdir>.policy.json`.
+ * Usage: synth-library.ts <outdir>
  * Exits 1 with the error message (no stack trace) when synthesis fails.
  */
 import { writeFileSync } from "node:fs";
 import { buildApp } from "../../src/app/app";
+import { installSynthSpeedups } from "../../src/app/perf";
 import { errorParagraph } from "../../src/app/synth-report";
 import { loadEnvironments } from "../../src/config/environments";
 import { policyResult } from "../../src/policy";
 
 const outdir = process.argv[2];
 if (!outdir) throw new Error("usage: synth-library.ts <outdir>");
+installSynthSpeedups();
 try {
   const app = buildApp(loadEnvironments(), { outdir });
   app.synth();
