@@ -1,14 +1,15 @@
 /**
  * Test helpers: the synthesized stacks of every real environment (synthesized once per test run by the
- * global setup, test/setup/global-synth.ts, and read back here as JSON), plus small accessors for
- * resources by type. Synthesizing other configurations: test/helpers/synthesize.ts.
+ * global setup, test/setup/global-synth.ts, waited for and read back here as JSON), plus small
+ * accessors for resources by type. Synthesizing other configurations: test/helpers/synthesize.ts.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { loadEnvironments } from "../../src/config/environments";
 import type { PolicyResult } from "../../src/policy";
+import type { ChildResult } from "../setup/global-synth";
 
 /** A synthesized Terraform JSON document. */
 export type TfJson = {
@@ -43,20 +44,36 @@ export function readSynthesized(outdir: string, policy: PolicyResult): Synthesiz
   return { outdir, manifest, text, stacks, policy };
 }
 
+/**
+ * Waits (blocking this test worker, which has nothing else to do) until a child process of the global
+ * setup has ended, and returns how it ended.
+ */
+function waitForChild(doneFile: string, what: string, timeoutMs = 180_000): ChildResult {
+  const started = Date.now();
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  while (!existsSync(doneFile)) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} did not finish within ${timeoutMs / 1000} s`);
+    Atomics.wait(sleeper, 0, 0, 25);
+  }
+  return JSON.parse(readFileSync(doneFile, "utf8")) as ChildResult;
+}
+
 let cached: Synthesized | undefined;
 
 /** Every real environment, synthesized once per test run (by the global setup) and read once per test worker. */
 export function synthesizeAll(): Synthesized {
   if (cached) return cached;
   const { library } = inject("synth");
-  if (library.error) throw new Error(library.error);
+  const ended = waitForChild(library.doneFile, "synthesizing every environment");
+  if (ended.status !== 0) throw new Error(`synthesizing every environment failed (exit ${ended.status}):\n${ended.stderr}`);
   cached = readSynthesized(library.outdir, JSON.parse(readFileSync(library.policyFile, "utf8")) as PolicyResult);
   return cached;
 }
 
 /** `npm run synth` of every real environment as the global setup ran it: output directory, exit code, stdout, stderr. */
-export function synthCliRun(): { readonly outdir: string; readonly status: number | null; readonly stdout: string; readonly stderr: string } {
-  return inject("synth").cli;
+export function synthCliRun(): ChildResult & { readonly outdir: string } {
+  const { cli } = inject("synth");
+  return { outdir: cli.outdir, ...waitForChild(cli.doneFile, "npm run synth") };
 }
 
 /** Every real environment's validated config. */
