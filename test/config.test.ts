@@ -1,5 +1,6 @@
 /** Config validation: the real environments pass; every kind of bad input fails with a clear message. */
 import { describe, expect, it } from "vitest";
+import { nonEmpty } from "./helpers/assert";
 import { dev } from "../environments/dev";
 import { ENVIRONMENTS } from "../environments";
 import { ConfigError, loadEnvironment } from "../src/config/load";
@@ -44,7 +45,7 @@ describe("environment files", () => {
     const [devEnv, , prodEnv] = loadEnvironments(["dev", "staging", "prod"]);
     expect(devEnv.global.natGateways).toBe("single");
     expect(prodEnv.global.natGateways).toBe("per-az");
-    expect(prodEnv.regions.every((r) => r.natGateways === "per-az")).toBe(true);
+    expect(nonEmpty(prodEnv.regions, "prod regions").every((r) => r.natGateways === "per-az")).toBe(true);
   });
 
   it("staging and prod keep state in S3, dev locally", () => {

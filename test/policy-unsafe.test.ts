@@ -13,6 +13,7 @@ import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { TerraformResource } from "cdktf";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { nonEmpty } from "./helpers/assert";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { buildApp } from "../src/app/app";
 import { policyDocument } from "../src/lib/iam";
@@ -78,7 +79,7 @@ describe("deliberately unsafe stacks", () => {
       expect.objectContaining({ stack: "public-database", path: "public-database/db", address: "aws_db_instance.db", message: "publicly_accessible is true", severity: "critical" }),
     ]);
     expect(hits(result, "CDN-SEC-001", "literal-password")[0]).toMatchObject({ address: "aws_db_instance.db", message: "password: password has a literal value" });
-    expect(hits(result, "CDN-TAG-001", "missing-tag").every((v) => v.message.includes("lacks the tag Team"))).toBe(true);
+    expect(nonEmpty(hits(result, "CDN-TAG-001", "missing-tag"), "missing-tag findings").every((v) => v.message.includes("lacks the tag Team"))).toBe(true);
     expect(hits(result, "CDN-NET-002", "world-ssh")[0].message).toContain("tcp/22 (SSH) from 0.0.0.0/0");
   });
 
