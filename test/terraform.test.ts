@@ -57,7 +57,7 @@ describe.skipIf(reason !== undefined)("real terraform", () => {
     }
     expect(invalid).toHaveLength(1);
     expect(invalid[0].status).toBe("failed");
-    expect(invalid[0].detail).toMatch(/Reference to undeclared resource[\s\S]*aws_s3_bucket\.missing/);
+    expect(invalid[0].detail).toMatch(/Reference to undeclared resource[\s\S]*"aws_s3_bucket" "missing"/);
     // The temporary copies are gone.
     expect(readdirSync(scratch).filter((d) => d.startsWith("cdn-tf-"))).toEqual([]);
   });

@@ -167,7 +167,9 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
       const result: StackCheck =
         s.missing.length > 0
           ? { stack: s.stack, status: "not-run", detail: `providers not in the offline mirror: ${s.missing.join(", ")}` }
-          : await checkStack(s.stack, s.source, s.config, join(workdir, s.stack), await templateFor(s.providers), env);
+          : await checkStack(s.stack, s.source, s.config, join(workdir, s.stack), await templateFor(s.providers), env).catch(
+              (error: unknown): StackCheck => ({ stack: s.stack, status: "failed", detail: `could not prepare or run terraform: ${(error as Error).message}` }),
+            );
       const timed = { ...result, ms: Math.round(performance.now() - started) };
       options.onResult?.(timed, ++done, stacks.length);
       return timed;
@@ -203,9 +205,10 @@ async function checkStack(
   // What `init` would produce, from the template: the same providers (linked, not copied: the AWS
   // provider is ~700 MB), the same lock file, the same backend (the override above).
   mkdirSync(join(dir, ".terraform"));
-  symlinkSync(join(template.dir, ".terraform", "providers"), join(dir, ".terraform", "providers"), "dir");
-  copyFileSync(join(template.dir, ".terraform", "terraform.tfstate"), join(dir, ".terraform", "terraform.tfstate"));
-  copyFileSync(join(template.dir, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
+  const from = (...path: string[]) => join(template.dir, ...path);
+  if (existsSync(from(".terraform", "providers"))) symlinkSync(from(".terraform", "providers"), join(dir, ".terraform", "providers"), "dir");
+  copyFileSync(from(".terraform", "terraform.tfstate"), join(dir, ".terraform", "terraform.tfstate"));
+  if (existsSync(from(".terraform.lock.hcl"))) copyFileSync(from(".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
 
   // Cross-stack inputs come from other stacks' state, which does not exist offline: point each
   // terraform_remote_state at a stub state (in the copy only) whose outputs hold placeholder ids.
