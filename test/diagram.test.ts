@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { Resvg } from "@resvg/resvg-js";
 import * as fontkit from "fontkit";
 import { DIAGRAM_FILES, diagramOf } from "../tools/architecture-diagram";
@@ -206,10 +206,10 @@ describe("the committed diagram", () => {
   it("renders to a PNG readable at laptop width: at most 1440 px wide at 100%, no text under 10 pt", () => {
     // Only the font the SVG embeds: no system font can stand in for it.
     const fontFile = join(mkdtempSync(join(tmpdir(), "cdn-diagram-font-")), "embedded.ttf");
+    onTestFinished(() => rmSync(dirname(fontFile), { recursive: true, force: true }));
     writeFileSync(fontFile, embeddedFontBuffer(committedSvg));
     const resvg = new Resvg(committedSvg, { font: { loadSystemFonts: false, fontFiles: [fontFile], defaultFontFamily: DIAGRAM_FONT_FAMILY } });
     const png = resvg.render();
-    rmSync(dirname(fontFile), { recursive: true, force: true });
     // SVG points at 96 dpi: 1 pt = 4/3 px.
     expect(png.width).toBeGreaterThan(600);
     expect(png.width).toBeLessThanOrEqual(1440);
@@ -224,8 +224,8 @@ describe("the committed diagram", () => {
       for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 100 && pixels[i + 1] < 100 && pixels[i + 2] < 100) dark++;
       return dark;
     };
-    const withoutFont = new Resvg(committedSvg, { font: { loadSystemFonts: false } }).render();
-    expect(ink(png.pixels)).toBeGreaterThan(2 * ink(withoutFont.pixels));
+    const half = (font: { loadSystemFonts: false; fontFiles?: string[] }) => new Resvg(committedSvg, { font, fitTo: { mode: "zoom", value: 0.5 } }).render();
+    expect(ink(half({ loadSystemFonts: false, fontFiles: [fontFile] }).pixels)).toBeGreaterThan(2 * ink(half({ loadSystemFonts: false }).pixels));
   });
 
   it("has no label wider or taller than its box (measured with the embedded font)", () => {

@@ -2,7 +2,8 @@
  * Vitest global setup: synthesizes every real environment once per test run, twice and in parallel
  * (two processes, two code paths), into one temporary directory that the test files share:
  *   library/  buildApp() from a child process, plus the policy pack's result (library.policy.json)
- *   cli/      `npm run synth` as people run it (src/app/main.ts), with its stdout, stderr and exit code
+ *   cli/      `CDN_ENVIRONMENTS=dev npm run synth` as people run it (src/app/main.ts), with its stdout,
+ *             stderr and exit code (one environment: the entry's own work is the same for each)
  * It does not wait for them: the test files start at once, and those that need the stacks wait for
  * them in test/helpers/synth.ts (each child writes a `*.done.json` when it ends). Synthesizing once
  * per run replaces a synth per test file. A failing synth does not abort the run: the tests that need
@@ -39,6 +40,9 @@ declare module "vitest" {
 
 const ROOT = join(__dirname, "..", "..");
 
+/** The environment the `npm run synth` run of the global setup selects. */
+export const CLI_ENVIRONMENT = "dev";
+
 /** Starts `node --import tsx <args>`; writes `doneFile` (a ChildResult) when it ends. */
 function start(args: string[], env: NodeJS.ProcessEnv, doneFile: string): Promise<void> {
   return new Promise((resolve) => {
@@ -68,7 +72,7 @@ export default function setup(project: TestProject): () => Promise<void> {
   const clean = { CDKTF_CONTEXT_JSON: undefined, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: undefined, CDN_SYNTH_QUIET: "", CDN_ENVIRONMENTS: "" };
   const running = Promise.all([
     start([join("test", "setup", "synth-library.ts"), shared.library.outdir, shared.library.policyFile], clean, shared.library.doneFile),
-    start([join("src", "app", "main.ts")], { ...clean, CDKTF_OUTDIR: shared.cli.outdir }, shared.cli.doneFile),
+    start([join("src", "app", "main.ts")], { ...clean, CDN_ENVIRONMENTS: CLI_ENVIRONMENT, CDKTF_OUTDIR: shared.cli.outdir }, shared.cli.doneFile),
   ]);
   project.provide("synth", shared);
   return async () => {
