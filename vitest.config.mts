@@ -3,14 +3,18 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
  * The real-Terraform test runs for most of the suite's time, mostly in Terraform processes of its own:
- * it starts first (on a clean clone vitest would start small files last), and the other worker runs
- * every other file meanwhile.
+ * it starts first (on a clean clone vitest would start small files last), then the cdktf CLI test, and
+ * the other worker runs every other file meanwhile.
  */
-class TerraformFirst extends BaseSequencer {
+const SLOW_FIRST = [/\/terraform\.test\.ts$/, /\/cdktf-cli\.test\.ts$/];
+class SlowFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const first = (f: TestSpecification) => (/terraform\.test\.ts$/.test(f.moduleId) ? 0 : 1);
-    return [...sorted].sort((a, b) => first(a) - first(b));
+    const rank = (f: TestSpecification) => {
+      const i = SLOW_FIRST.findIndex((pattern) => pattern.test(f.moduleId));
+      return i < 0 ? SLOW_FIRST.length : i;
+    };
+    return [...sorted].sort((a, b) => rank(a) - rank(b));
   }
 }
 
@@ -22,7 +26,7 @@ export default defineConfig({
     // Test files of one worker share loaded modules (cdktf and the provider bindings load once per
     // worker, not once per file). No test mocks modules or changes process-wide state for long.
     isolate: false,
-    sequence: { sequencer: TerraformFirst },
+    sequence: { sequencer: SlowFirst },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Synthesis is CPU-bound; two cores, two workers.
