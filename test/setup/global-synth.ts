@@ -7,7 +7,8 @@
  * It does not wait for them: the test files start at once, and those that need the stacks wait for
  * them in test/helpers/synth.ts (each child writes a `*.done.json` when it ends). Synthesizing once
  * per run replaces a synth per test file. A failing synth does not abort the run: the tests that need
- * it fail with its message. The directory is removed when the run ends.
+ * it fail with its message. Everything lives in the run's temporary directory (below), removed when
+ * the run ends.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -62,7 +63,13 @@ function start(args: string[], env: NodeJS.ProcessEnv, doneFile: string): Promis
 }
 
 export default function setup(project: TestProject): () => Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "cdn-test-synth-"));
+  // One temporary directory per run holds every temporary file of the run: the test workers and
+  // every process they start inherit it as TMPDIR (os.tmpdir()), so whatever a test, cdktf (its
+  // `cdktf.outdir.*` for apps without an outdir), Terraform or a tool leaves there is removed with it.
+  const runTmp = mkdtempSync(join(tmpdir(), "cdn-test-run-"));
+  const previousTmp = process.env.TMPDIR;
+  process.env.TMPDIR = runTmp;
+  const dir = mkdtempSync(join(runTmp, "synth-"));
   const shared: SharedSynth = {
     dir,
     library: { outdir: join(dir, "library"), policyFile: join(dir, "library.policy.json"), doneFile: join(dir, "library.done.json") },
@@ -77,6 +84,8 @@ export default function setup(project: TestProject): () => Promise<void> {
   project.provide("synth", shared);
   return async () => {
     await running;
-    rmSync(dir, { recursive: true, force: true });
+    if (previousTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTmp;
+    rmSync(runTmp, { recursive: true, force: true });
   };
 }
