@@ -108,3 +108,6 @@ export function refName(token: string): string {
   if (!match) throw new Error(`not a single resource reference: ${token}`);
   return match[1];
 }
+
+/** Synthesizing a configuration of one's own in-process (kept here too for the test files that import it from this module). */
+export { synthesize } from "./synthesize";
