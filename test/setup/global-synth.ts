@@ -11,7 +11,7 @@
  * the run ends.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -67,6 +67,10 @@ export default function setup(project: TestProject): () => Promise<void> {
   // every process they start inherit it as TMPDIR (os.tmpdir()), so whatever a test, cdktf (its
   // `cdktf.outdir.*` for apps without an outdir), Terraform or a tool leaves there is removed with it.
   const runTmp = mkdtempSync(join(tmpdir(), "cdn-test-run-"));
+  // ... except tsx's compile cache (`tsx-<uid>`), which stays shared between runs as it is outside tests.
+  const tsxCache = `tsx-${process.getuid?.() ?? ""}`;
+  mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
+  symlinkSync(join(tmpdir(), tsxCache), join(runTmp, tsxCache), "dir");
   const previousTmp = process.env.TMPDIR;
   process.env.TMPDIR = runTmp;
   const dir = mkdtempSync(join(runTmp, "synth-"));
