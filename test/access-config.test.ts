@@ -68,13 +68,14 @@ describe("access to the private cluster APIs", () => {
     const missing = problemsOf(dev, DEV, (e) => delete e.access.ciRunners.connectionArn);
     expect(missing).toContain("access.ciRunners.connectionArn: got nothing; is required when access.ciRunners.enabled is true: deploy dev-bootstrap");
     const foreign = problemsOf(dev, DEV, (e) => (e.access.ciRunners.connectionArn = "arn:aws:codeconnections:us-east-1:999999999999:connection/7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"));
-    expect(foreign).toContain("access.ciRunners.connectionArn: got \"arn:aws:codeconnections:us-east-1:999999999999:connection/7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f\"; must be a connection of the environment's account 111111111111");
+    expect(foreign).toContain('access.ciRunners.connectionArn: got "arn:aws:codeconnections:us-east-1:999999999999:connection/');
+    expect(foreign).toContain("must be a connection of the environment's account 111111111111");
     const malformed = problemsOf(dev, DEV, (e) => (e.access.ciRunners.connectionArn = "arn:aws:codebuild:us-east-1:111111111111:project/x"));
     expect(malformed).toContain("must be a CodeConnections connection ARN");
   });
 
   it("rejects unknown fields, bad repository names and non-x86 access host types", () => {
-    expect(problemsOf(dev, DEV, (e) => (e.access.bastion.sshKey = "x"))).toContain('access.bastion: got {');
+    expect(problemsOf(dev, DEV, (e) => (e.access.bastion.sshKey = "x"))).toContain("access.bastion.sshKey: unknown field");
     expect(problemsOf(dev, DEV, (e) => (e.ci.repository = "acme cdn/infra"))).toContain('ci.repository: got "acme cdn/infra"; must be a GitHub repository as owner/name');
     expect(problemsOf(dev, DEV, (e) => (e.access.bastion.instanceType = "t4g.micro"))).toContain('access.bastion.instanceType: got "t4g.micro"; must be an x86_64 instance type');
     expect(problemsOf(dev, DEV, (e) => (e.access.ciRunners.computeType = "BUILD_GENERAL1_2XLARGE"))).toContain("access.ciRunners.computeType");

@@ -1,18 +1,18 @@
 /** EKS clusters of every plane: names, placement, encryption, logging, access, nodes, add-ons. */
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { nonEmpty } from "./helpers/assert";
 import { CONTROL_PLANE_LOG_TYPES, Cluster } from "../constructs/cluster";
 import { loadBalancerControllerStatements } from "../constructs/ingress/controller-policy";
 import { ConfigError, loadEnvironment } from "../src/config/load";
 import { dev } from "../environments/dev";
 import { ENVIRONMENTS } from "../environments";
-import { clusterName, planeStackName, planesOf } from "../src/config/naming";
+import { clusterName } from "../src/config/naming";
+import { planeStacks } from "./helpers/coverage";
 import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll, type TfJson } from "./helpers/synth";
 
 const synth = synthesizeAll();
-const planes = allEnvironments().flatMap((env) =>
-  planesOf(env).map(({ ref, config }) => ({ env, ref, config, name: planeStackName(env.name, ref) })),
-);
+const planes = planeStacks(allEnvironments());
 
 describe.each(planes)("cluster of $name", ({ env, ref, config, name }) => {
   const tf = stack(synth, name);
@@ -65,10 +65,10 @@ describe.each(planes)("cluster of $name", ({ env, ref, config, name }) => {
     const associations = configsOf(tf, "aws_eks_access_policy_association");
     expect(associations).toHaveLength(entries.length);
     const policyOf = (arn: string) => associations.find((a) => a.principal_arn.includes(refNameOfEntry(tf, arn)))?.policy_arn;
-    for (const arn of [env.terraform.deployRoleArn, ...config.cluster.adminRoleArns]) expect(policyOf(arn)).toMatch(/\/AmazonEKSClusterAdminPolicy$/);
+    for (const arn of nonEmpty([env.terraform.deployRoleArn, ...config.cluster.adminRoleArns], `${name} admin roles`)) expect(policyOf(arn)).toMatch(/\/AmazonEKSClusterAdminPolicy$/);
     expect(policyOf(env.terraform.planRoleArn)).toMatch(/\/AmazonEKSAdminViewPolicy$/);
-    for (const arn of config.cluster.viewerRoleArns) expect(policyOf(arn)).toMatch(/\/AmazonEKSViewPolicy$/);
-    for (const a of associations) expect(a.access_scope.type).toBe("cluster");
+    for (const arn of nonEmpty(config.cluster.viewerRoleArns, `${name} viewer roles`)) expect(policyOf(arn)).toMatch(/\/AmazonEKSViewPolicy$/);
+    for (const a of nonEmpty(associations, `${name} access policy associations`)) expect(a.access_scope.type).toBe("cluster");
   });
 
   it("keys the Terraform roles' entries by principal, with no moves from position-keyed addresses", () => {
@@ -119,7 +119,7 @@ describe.each(planes)("cluster of $name", ({ env, ref, config, name }) => {
   });
 
   it("launches nodes with IMDSv2 only (hop limit 1), encrypted gp3 root volumes and no SSH key", () => {
-    for (const group of configsOf(tf, "aws_eks_node_group")) {
+    for (const group of nonEmpty(configsOf(tf, "aws_eks_node_group"), `${name} node groups`)) {
       const template = tf.resource!.aws_launch_template[refName(group.launch_template.id)];
       expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1, http_endpoint: "enabled" });
       expect(template.block_device_mappings[0].ebs).toMatchObject({ encrypted: "true", volume_type: "gp3" });
@@ -305,12 +305,14 @@ describe("AWS Load Balancer Controller permissions", () => {
   const readOnly = /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/;
 
   it("uses Resource * only for read-only calls (which support no resource scoping)", () => {
-    for (const s of statements.filter((st) => (st.resources ?? []).includes("*"))) {
+    for (const s of nonEmpty(statements.filter((st) => (st.resources ?? []).includes("*")), "statements on Resource *")) {
       for (const action of s.actions) expect(action, `${s.sid}: ${action}`).toMatch(readOnly);
     }
   });
 
   it("scopes every mutating call to this account and region", () => {
+    const scoped = nonEmpty(statements.flatMap((s) => (s.resources ?? []).filter((r) => r !== "*").map((r) => ({ s, r }))), "scoped resources");
+    expect(scoped.length).toBeGreaterThan(5);
     for (const s of statements) {
       for (const r of s.resources ?? []) {
         if (r === "*") continue;

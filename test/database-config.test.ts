@@ -172,7 +172,7 @@ describe("database config", () => {
   });
 
   it("rejects an unknown database field (a typo)", () => {
-    expect(problemsOf((e) => (e.global.database.backupRetention = 30))).toContain('unknown field(s) "backupRetention"');
+    expect(problemsOf((e) => (e.global.database.backupRetention = 30))).toContain('global.database.backupRetention: unknown field; did you mean "backupRetentionDays"?');
   });
 });
 

@@ -5,22 +5,22 @@
  */
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { nonEmpty } from "./helpers/assert";
 import { Database, ENHANCED_MONITORING_POLICY_ARN, type DatabaseProps } from "../constructs/database";
-import { databaseClusterIdentifier, databaseConnectionSecretName, databaseName, planeStackName, planesOf } from "../src/config/naming";
+import { databaseClusterIdentifier, databaseConnectionSecretName, databaseName } from "../src/config/naming";
+import { planeStacks } from "./helpers/coverage";
 import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll, type TfJson } from "./helpers/synth";
 
 const synth = synthesizeAll();
-const planes = allEnvironments().flatMap((env) =>
-  planesOf(env).map(({ ref, config }) => ({
-    env,
-    config,
-    db: config.database,
-    name: planeStackName(env.name, ref),
-    identifier: databaseClusterIdentifier(env.name, ref),
-    dbname: databaseName(ref),
-    secretName: databaseConnectionSecretName(env.name, ref),
-  })),
-);
+const planes = planeStacks(allEnvironments()).map(({ env, ref, config, name }) => ({
+  env,
+  config,
+  db: config.database,
+  name,
+  identifier: databaseClusterIdentifier(env.name, ref),
+  dbname: databaseName(ref),
+  secretName: databaseConnectionSecretName(env.name, ref),
+}));
 
 /** vCPUs and GiB of memory of the classes this repository uses or accepts for prod-sized databases. */
 const CLASS_SIZES: Record<string, { vcpu: number; memGiB: number }> = {
@@ -255,7 +255,10 @@ describe("no literal password anywhere", () => {
   it.each([...synth.text.keys()].sort())("%s has no password value, generated password or password-holding secret", (name) => {
     const text = synth.text.get(name)!;
     const tf = JSON.parse(text);
-    for (const [path, value] of keysMatching(tf, /passw(or)?d/i)) {
+    const found = keysMatching(tf, /passw(or)?d/i);
+    // The search works: a plane stack has the managed-password flag.
+    if (/-(global|regional-[a-z0-9]+)$/.test(name)) expect(found.map(([path]) => path), name).toContainEqual(expect.stringMatching(/manage_master_user_password$/));
+    for (const [path, value] of found) {
       // Only flags may mention passwords (e.g. manage_master_user_password = true).
       expect(typeof value, `${name}${path}`).toBe("boolean");
     }
@@ -263,7 +266,9 @@ describe("no literal password anywhere", () => {
     // No stack generates a secret: nothing for its state to leak (Grafana's is generated in the cluster).
     expect(text).not.toMatch(/random_password|random_string/);
     expect(Object.keys(tf.terraform.required_providers ?? {})).not.toContain("random");
-    for (const version of configsOf(tf, "aws_secretsmanager_secret_version")) {
+    const versions = configsOf(tf, "aws_secretsmanager_secret_version");
+    if (/-(global|regional-[a-z0-9]+)$/.test(name)) nonEmpty(versions, `${name} secret versions`); // the connection document
+    for (const version of versions) {
       expect(version.secret_string ?? "").not.toMatch(/passw(or)?d"?\s*[=:]/i);
       expect(version.secret_binary).toBeUndefined();
     }

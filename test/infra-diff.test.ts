@@ -7,10 +7,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { nonEmpty } from "./helpers/assert";
 import { diffOutputs, diffStack, diffValues, formatDiff, runInfraDiff, type StackTree } from "../tools/infra-diff";
 import { replacementRisk } from "../tools/replacement-rules";
 import type { TfDocument } from "../src/app/synth-output";
-import { allEnvironments, synthesize } from "./helpers/synth";
+import { allEnvironments, synthesizeAll } from "./helpers/synth";
+import { synthesize } from "./helpers/synthesize";
 
 const meta = (path: string) => ({ "//": { metadata: { path, uniqueId: path.split("/").pop() } } });
 
@@ -50,7 +52,7 @@ describe("diff engine on JSON trees", () => {
     expect(stack.changed[0].address).toBe("aws_eks_node_group.cluster_system_3");
     expect(stack.changed[0].changes).toEqual([{ path: "scaling_config.desired_size", before: 3, after: 4 }]);
     const report = formatDiff(diff);
-    const body = report.split("\n").filter((l) => l.startsWith("  "));
+    const body = report.split("\nPer stack:")[0].split("\n").filter((l) => l.startsWith("  "));
     expect(body).toEqual(["  ~ aws_eks_node_group.cluster_system_3  (prod-global/cluster/system)", "      scaling_config.desired_size: 3 -> 4"]);
     expect(report).not.toContain("REPLACEMENT");
   });
@@ -130,6 +132,29 @@ describe("diff engine on JSON trees", () => {
     expect(diffValues({ p: '{"a":1,"b":2}' }, { p: '{"b":2,"a":1}' })).toEqual([]);
   });
 
+  it("reports a changed policy statement by its path inside the document, with the values in full", () => {
+    const statements = (extra: Record<string, unknown>[]) =>
+      JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::cdn-config-bundles/*" }, ...extra] });
+    const longCondition = { StringEquals: { "aws:PrincipalTag/team": "platform", "aws:RequestedRegion": ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1"] } };
+    const withPolicy = (policy: string) => planeDoc({ extra: { aws_iam_policy: { reader_5: { ...meta("prod-global/reader"), name: "reader", policy } } } });
+    const diff = diffOutputs(
+      tree({ "prod-global": withPolicy(statements([])) }),
+      tree({ "prod-global": withPolicy(statements([{ Sid: "Write", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::cdn-config-bundles/*", Condition: longCondition }])) }),
+    );
+    expect(diff.stacks[0].changed[0].changes.map((c) => c.path)).toEqual(["policy::Statement[1]"]);
+    const report = formatDiff(diff);
+    expect(report).toContain("      policy::Statement[1]:\n        - (unset)\n        + {\n        +   \"Sid\": \"Write\",");
+    expect(report).toContain('        +         "ap-southeast-1"');
+    expect(report).not.toContain("...");
+  });
+
+  it("compares jsonencode documents and indented JSON (Helm values) by content too", () => {
+    const secret = (port: number) => `\${jsonencode({"engine" = "postgres", "host" = aws_rds_cluster.db.endpoint, "port" = ${port}})}`;
+    expect(diffValues({ s: secret(5432) }, { s: secret(5433) })).toEqual([{ path: "s::port", before: 5432, after: 5433 }]);
+    const values = (replicas: number) => JSON.stringify({ controller: { replicaCount: replicas } }, null, 2);
+    expect(diffValues({ values: [values(2)] }, { values: [values(3)] })).toEqual([{ path: "values[0]::controller.replicaCount", before: 2, after: 3 }]);
+  });
+
   it("ignores cdktf metadata and reports providers, outputs and the terraform block", () => {
     const a = planeDoc();
     const b = { ...planeDoc(), "//": { metadata: { version: "9.9.9" } }, output: { vpc_id: { value: "x" } }, provider: { aws: [{ region: "us-east-2" }] } };
@@ -153,10 +178,17 @@ describe("diff engine on JSON trees", () => {
     expect(replacementRisk("aws_shiny_new_thing", "size")).toBeUndefined();
   });
 
-  it("on real synthesized stacks, a plane CIDR change flags the VPC and every subnet", () => {
+  it("on real synthesized stacks, a plane CIDR change flags the VPC and every subnet, and nothing else", () => {
     const env = allEnvironments().find((e) => e.name === "prod")!;
-    const before = synthesize([env]).stacks;
-    const after = synthesize([{ ...env, regions: env.regions.map((r, i) => (i === 0 ? { ...r, vpcCidr: "10.39.0.0/16" } : r)) }]).stacks;
+    const shared = synthesizeAll(); // with the synth speed-ups, as npm run synth runs
+    const before = new Map([...shared.stacks].filter(([name]) => name.startsWith("prod-")));
+    expect(before.size).toBeGreaterThan(0);
+    const changed = synthesize([{ ...env, regions: env.regions.map((r, i) => (i === 0 ? { ...r, vpcCidr: "10.39.0.0/16" } : r)) }]); // in this process, without them
+    const after = changed.stacks;
+    // The stacks the change does not touch are byte for byte the same: the speed-ups change no output.
+    const untouched = [...changed.text.keys()].filter((name) => name !== `prod-regional-${env.regions[0].key}`);
+    expect(untouched.length).toBeGreaterThanOrEqual(3);
+    for (const name of untouched) expect(changed.text.get(name) === shared.text.get(name), name).toBe(true);
     const diff = diffOutputs(before, after);
     const regional = diff.stacks.find((s) => s.stack === `prod-regional-${env.regions[0].key}`)!;
     expect(diff.stacks.filter((s) => s.status !== "unchanged").map((s) => s.stack)).toEqual([regional.stack]);
@@ -164,7 +196,7 @@ describe("diff engine on JSON trees", () => {
     expect(vpc.changes).toContainEqual({ path: "cidr_block", before: env.regions[0].vpcCidr, after: "10.39.0.0/16", replacement: "known" });
     const subnets = regional.changed.filter((c) => c.type === "aws_subnet");
     expect(subnets.length).toBeGreaterThanOrEqual(6);
-    for (const s of subnets) expect(s.changes.every((c) => c.replacement === "known")).toBe(true);
+    for (const s of subnets) expect(nonEmpty(s.changes, s.address).every((c) => c.replacement === "known")).toBe(true);
   });
 });
 
@@ -235,14 +267,18 @@ describe("npm run diff end to end on a fixture repository", () => {
       "  ~ aws_eks_node_group.system",
       "      scaling_config.desired_size: 3 -> 4",
       "",
+      "Per stack:",
+      "  stack                 status     added  removed  changed  moved  replacement risk  resources",
+      "  prod-global           changed        0        0        1      0                 0  2 -> 2",
+      "  prod-regional-uswest  unchanged      0        0        0      0                 0  2 -> 2",
+      "",
       "Summary: 2 stack(s): 1 changed, 0 added, 0 removed, 1 unchanged; blocks 0 added, 0 removed, 1 changed, 0 moved; no replacement risk.",
     ]);
-    // Progress per side and per stack.
-    expect(logs).toContain("synthesizing working tree ...");
+    // One progress line per side, no synth chatter (the synth's own output is shown only when it fails).
+    expect(logs[0]).toBe("synthesizing working tree ...");
     expect(logs.some((l) => /^synthesizing base [0-9a-f]{12} \.\.\.$/.test(l))).toBe(true);
-    expect(logs).toContain("  working tree | synthesized 2 stacks");
-    expect(logs).toContain("compared prod-global: 0 added, 0 removed, 1 changed, 0 moved");
-    expect(logs).toContain("compared prod-regional-uswest: unchanged");
+    expect(logs.filter((l) => l.includes("synthesized 2 stacks"))).toEqual([]);
+    expect(logs.filter((l) => l.startsWith("compared "))).toEqual([]);
     // The repository is left as it was: no worktree added, node_modules intact.
     expect(run(repo, "worktree", "list").split("\n")).toHaveLength(1);
     expect(existsSync(join(repo, "node_modules"))).toBe(true);
@@ -274,6 +310,6 @@ describe("npm run diff end to end on a fixture repository", () => {
   it("reports a failing synth as one clear message", () => {
     const repo = fixtureRepo("main", { "dev-global": { cidr: "10.10.0.0/16", nodes: 1 } });
     writeFileSync(join(repo, "config.json"), "{ not json");
-    expect(() => runInfraDiff({ repoRoot: repo, synthCommand, log: () => {} })).toThrow(/Synthesizing working tree failed \(exit 1\)/);
+    expect(() => runInfraDiff({ repoRoot: repo, synthCommand, log: () => {} })).toThrow(/Synthesizing working tree failed \(exit 1\)[\s\S]*Its output:\n  \| [\s\S]*SyntaxError/);
   });
 });

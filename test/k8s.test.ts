@@ -1,12 +1,11 @@
 /** In-cluster stacks: provider wiring, dependencies, monitoring, ingress controller, workloads, smoke test. */
 import { describe, expect, it } from "vitest";
-import { apiServerVariableName, clusterName, k8sStackName, planeStackName, planesOf } from "../src/config/naming";
+import { apiServerVariableName, clusterName } from "../src/config/naming";
+import { inClusterStacks } from "./helpers/coverage";
 import { allEnvironments, configsOf, stack, synthesizeAll } from "./helpers/synth";
 
 const synth = synthesizeAll();
-const planes = allEnvironments().flatMap((env) =>
-  planesOf(env).map(({ ref, config }) => ({ env, ref, config, name: k8sStackName(env.name, ref), planeStack: planeStackName(env.name, ref) })),
-);
+const planes = inClusterStacks(allEnvironments());
 
 const releaseNamed = (tf: any, name: string) => configsOf(tf, "helm_release").find((r) => r.name === name);
 

@@ -1,15 +1,14 @@
 /** The network's required properties, on every plane of every environment, plus construct-level cases. */
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { nonEmpty } from "./helpers/assert";
 import { Network, computeSubnetCidrs } from "../constructs/network";
 import { cidrContains, cidrsOverlap } from "../src/lib/cidr";
-import { planeStackName, planesOf } from "../src/config/naming";
+import { planeStacks } from "./helpers/coverage";
 import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll, type TfJson } from "./helpers/synth";
 
 const synth = synthesizeAll();
-const planes = allEnvironments().flatMap((env) =>
-  planesOf(env).map(({ ref, config }) => ({ env, config, name: planeStackName(env.name, ref) })),
-);
+const planes = planeStacks(allEnvironments());
 
 function subnetsByTier(tf: TfJson): Record<string, any[]> {
   const subnets = configsOf(tf, "aws_subnet");
@@ -48,14 +47,14 @@ describe.each(planes)("network of $name", ({ env, config, name }) => {
   });
 
   it("never auto-assigns public IPs", () => {
-    for (const s of configsOf(tf, "aws_subnet")) expect(s.map_public_ip_on_launch).toBe(false);
+    for (const s of nonEmpty(configsOf(tf, "aws_subnet"), `${name} subnets`)) expect(s.map_public_ip_on_launch).toBe(false);
   });
 
   it("tags subnets for EKS load balancers", () => {
     const tiers = subnetsByTier(tf);
-    for (const s of tiers.public) expect(s.tags["kubernetes.io/role/elb"]).toBe("1");
-    for (const s of tiers.private) expect(s.tags["kubernetes.io/role/internal-elb"]).toBe("1");
-    for (const s of tiers.database) {
+    for (const s of nonEmpty(tiers.public, "public subnets")) expect(s.tags["kubernetes.io/role/elb"]).toBe("1");
+    for (const s of nonEmpty(tiers.private, "private subnets")) expect(s.tags["kubernetes.io/role/internal-elb"]).toBe("1");
+    for (const s of nonEmpty(tiers.database, "database subnets")) {
       expect(s.tags["kubernetes.io/role/elb"]).toBeUndefined();
       expect(s.tags["kubernetes.io/role/internal-elb"]).toBeUndefined();
     }
@@ -67,8 +66,8 @@ describe.each(planes)("network of $name", ({ env, config, name }) => {
     const tables = resourcesOf(tf, "aws_route_table");
     const tableOf = (tier: string) => tables.filter(([, t]) => t.tags.Name.includes(`-${tier}`)).map(([n]) => n);
     const defaultRouteOf = (table: string) => routes.filter((r) => refName(r.route_table_id) === table);
-    for (const t of tableOf("public")) expect(defaultRouteOf(t)[0].gateway_id).toMatch(/aws_internet_gateway/);
-    for (const t of tableOf("private")) expect(defaultRouteOf(t)[0].nat_gateway_id).toMatch(/aws_nat_gateway/);
+    for (const t of nonEmpty(tableOf("public"), "public route tables")) expect(defaultRouteOf(t)[0].gateway_id).toMatch(/aws_internet_gateway/);
+    for (const t of nonEmpty(tableOf("private"), "private route tables")) expect(defaultRouteOf(t)[0].nat_gateway_id).toMatch(/aws_nat_gateway/);
     expect(tableOf("database")).toHaveLength(1);
     expect(defaultRouteOf(tableOf("database")[0])).toHaveLength(0);
     // every subnet is associated with exactly one table of its tier

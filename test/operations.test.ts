@@ -6,6 +6,7 @@
  */
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { nonEmpty } from "./helpers/assert";
 import { describe, expect, it } from "vitest";
 import { ALARM_DEFAULTS, PlaneAlarms } from "../constructs/alarms";
 import { AlertTopic } from "../constructs/alerting";
@@ -89,7 +90,7 @@ describe.each(planes)("alerting of $name", ({ env, ref: plane, config, name, pre
     const cw = statements.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com");
     expect(cw.Condition.ArnLike["aws:SourceArn"]).toBe(`arn:aws:cloudwatch:${config.region}:${env.accountId}:alarm:*`);
     const [hbPolicy] = configsOf(tf, "aws_sns_topic_policy").filter((p) => p.arn === `\${aws_sns_topic.${heartbeatId}.arn}`);
-    expect(policyOf(hbPolicy.policy).Statement.every((s) => !s.Principal.Service)).toBe(true);
+    expect(nonEmpty(policyOf(hbPolicy.policy).Statement, "heartbeat topic policy statements").every((s) => !s.Principal.Service)).toBe(true);
   });
 
   it("subscribes the configured endpoints", () => {
@@ -97,7 +98,7 @@ describe.each(planes)("alerting of $name", ({ env, ref: plane, config, name, pre
     expect(env.alerting.subscriptions.length).toBeGreaterThan(0);
     const key = (x: { protocol: string; endpoint: string }) => `${x.protocol}:${x.endpoint}`;
     expect(subs.map(key).sort()).toEqual(env.alerting.subscriptions.map(key).sort());
-    expect(subs.every((s) => s.topic_arn === topicArn)).toBe(true);
+    expect(nonEmpty(subs, "alert subscriptions").every((s) => s.topic_arn === topicArn)).toBe(true);
   });
 
   it("binds Alertmanager's role to monitoring/alertmanager: publish to both topics, use their key", () => {
@@ -172,7 +173,7 @@ describe.each(planes)("alerting of $name", ({ env, ref: plane, config, name, pre
     const cluster = subs.find((s) => s.source_type === "db-cluster");
     expect(cluster.source_ids).toEqual([`\${aws_rds_cluster.${clusterId}.cluster_identifier}`]);
     expect(cluster.event_categories).toEqual(expect.arrayContaining(["failover", "failure"]));
-    expect(subs.every((s) => s.sns_topic === topicArn && s.enabled === true)).toBe(true);
+    expect(nonEmpty(subs, "RDS event subscriptions").every((s) => s.sns_topic === topicArn && s.enabled === true)).toBe(true);
     expect(subs.find((s) => s.source_type === "db-instance").event_categories).toEqual(expect.arrayContaining(["availability", "low storage"]));
   });
 });

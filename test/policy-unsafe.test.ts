@@ -12,11 +12,13 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { TerraformResource, TerraformStack } from "cdktf";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { nonEmpty } from "./helpers/assert";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { buildApp } from "../src/app/app";
 import { policyDocument } from "../src/lib/iam";
-import { checkApp } from "../src/policy";
+import { checkApp, synthOrExit } from "../src/policy";
+import { buildUnsafeApp } from "./fixtures/unsafe-app-build";
 import { check, cmk, envTags, fixtureStack, hits, policyApp, rulesIn } from "./helpers/policy";
 import { goodDbInstance, goodSecurityGroup } from "./helpers/policy-fixtures";
 import { allEnvironments } from "./helpers/synth";
@@ -77,7 +79,7 @@ describe("deliberately unsafe stacks", () => {
       expect.objectContaining({ stack: "public-database", path: "public-database/db", address: "aws_db_instance.db", message: "publicly_accessible is true", severity: "critical" }),
     ]);
     expect(hits(result, "CDN-SEC-001", "literal-password")[0]).toMatchObject({ address: "aws_db_instance.db", message: "password: password has a literal value" });
-    expect(hits(result, "CDN-TAG-001", "missing-tag").every((v) => v.message.includes("lacks the tag Team"))).toBe(true);
+    expect(nonEmpty(hits(result, "CDN-TAG-001", "missing-tag"), "missing-tag findings").every((v) => v.message.includes("lacks the tag Team"))).toBe(true);
     expect(hits(result, "CDN-NET-002", "world-ssh")[0].message).toContain("tcp/22 (SSH) from 0.0.0.0/0");
   });
 
@@ -196,10 +198,28 @@ describe("the synth entry", () => {
     expect(r.stderr.match(/Policy check failed/g)).toHaveLength(1);
   });
 
-  it("exits 1 with the reason when a suppression is invalid", () => {
-    const r = run("bad-suppression");
-    expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^suppress\(unsafe\/db, CDN-PUB-001\): the reason "because" is too short/);
-    expect(r.stderr).not.toMatch(/^\s+at /m);
+  it("exits 1 with the reason when a suppression is invalid (same entry handling, in this process)", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "cdn-unsafe-main-"));
+    const written: string[] = [];
+    class Exit extends Error {}
+    const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => {
+      throw new Exit(`exit ${code}`);
+    }) as never);
+    const write = vi.spyOn(process.stderr, "write").mockImplementation(((chunk: unknown) => written.push(String(chunk)) > 0) as never);
+    let exited: unknown;
+    try {
+      synthOrExit(() => buildUnsafeApp(outdir, "bad-suppression"));
+    } catch (error) {
+      exited = error;
+    } finally {
+      exit.mockRestore();
+      write.mockRestore();
+      rmSync(outdir, { recursive: true, force: true });
+    }
+    expect(exited).toBeInstanceOf(Exit);
+    expect((exited as Error).message).toBe("exit 1");
+    const stderr = written.join("");
+    expect(stderr.trim()).toMatch(/^suppress\(unsafe\/db, CDN-PUB-001\): the reason "because" is too short/);
+    expect(stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -40,6 +40,7 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import type { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { nonEmpty } from "./helpers/assert";
 import { EncryptionKey } from "../constructs/kms-key";
 import { Network } from "../constructs/network";
 import { SecureBucket } from "../constructs/secure-bucket";
@@ -750,7 +751,7 @@ describe("CDN-SEC-001 literal secrets", () => {
   });
   it("reports provider findings against the stack with the provider address", () => {
     const v = hits(r, "CDN-SEC-001", "bad-provider-keys");
-    expect(v.every((x) => x.path === "bad-provider-keys" && x.address.startsWith("provider.aws["))).toBe(true);
+    expect(nonEmpty(v, "provider findings").every((x) => x.path === "bad-provider-keys" && x.address.startsWith("provider.aws["))).toBe(true);
   });
 });
 

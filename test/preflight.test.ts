@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { nonEmpty } from "./helpers/assert";
 import { describe, expect, it } from "vitest";
 import { loadEnvironments } from "../src/config/environments";
 import type { EnvironmentConfig } from "../src/config/schema";
@@ -126,10 +127,10 @@ describe("preflight against an account that can take dev", async () => {
     expect(orderable[1].params.Marker).toBeTruthy();
     const addons = log.filter((r) => r.operation === "DescribeAddonVersions");
     expect(addons.map((r) => r.params.addonName)).toContain("eks-pod-identity-agent");
-    expect(addons.every((r) => r.params.kubernetesVersion === "1.35")).toBe(true);
+    expect(nonEmpty(addons, "add-on requests").every((r) => r.params.kubernetesVersion === "1.35")).toBe(true);
     const heads = log.filter((r) => r.operation === "HeadBucket");
     expect(heads.map((r) => r.host).sort()).toEqual(["cdn-config-bundles-dev.s3.us-east-1.amazonaws.com", "cdn-tfstate-dev-111111111111.s3.us-east-1.amazonaws.com"]);
-    expect(heads.every((r) => r.headers["x-amz-expected-bucket-owner"] === "111111111111")).toBe(true);
+    expect(nonEmpty(heads, "HeadBucket requests").every((r) => r.headers["x-amz-expected-bucket-owner"] === "111111111111")).toBe(true);
     expect(log.find((r) => r.operation === "DescribeCertificate")?.params.CertificateArn).toBe(DEV.global.ingress.certificateArn);
     expect(urls.sort()).toEqual(Object.keys(HELM_INDEXES).sort());
     // Read-only: nothing but Describe/Get/List/Head/Simulate calls.
@@ -324,7 +325,7 @@ describe("AMIs", () => {
     expect(rowsFor(gone.results, /^node AMI/).map((r) => r.status)).toEqual(["FAIL", "FAIL"]);
     expect(rowsFor(gone.results, /^node AMI/)[0].action).toContain("NODE_AMI_TYPE");
     const denied = await run({ "ssm:GetParameter": () => "ssm/AccessDeniedException.json" });
-    expect(rowsFor(denied.results, /AMI/).every((r) => r.status === "DENIED")).toBe(true);
+    expect(nonEmpty(rowsFor(denied.results, /AMI/), "AMI rows").every((r) => r.status === "DENIED")).toBe(true);
   });
 });
 

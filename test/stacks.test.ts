@@ -1,7 +1,9 @@
 /** Stack layout, providers, backends, dependencies and the bootstrap state bucket, for every environment. */
 import { describe, expect, it } from "vitest";
+import { nonEmpty } from "./helpers/assert";
 import { ENVIRONMENT_NAMES } from "../src/config/schema";
 import { stateKeyAlias, stateKeyAliasArn } from "../src/config/naming";
+import { bootstrapStacks } from "./helpers/coverage";
 import { allEnvironments, configsOf, resourcesOf, stack, synthesizeAll } from "./helpers/synth";
 
 const synth = synthesizeAll();
@@ -30,6 +32,10 @@ describe("stack set", () => {
 describe.each(envs)("stacks of $name", (env) => {
   const names = [...synth.stacks.keys()].filter((n) => n.startsWith(`${env.name}-`));
 
+  it("exist", () => {
+    expect(names.length).toBeGreaterThanOrEqual(5);
+  });
+
   it.each(names)("%s requires Terraform >= 1.11 and pins the AWS provider 5.100.0", (name) => {
     const tf = stack(synth, name);
     expect(tf.terraform.required_version).toBe(">= 1.11");
@@ -41,7 +47,7 @@ describe.each(envs)("stacks of $name", (env) => {
     const providers = Object.keys(tf.terraform.required_providers).sort();
     // Plane and bootstrap stacks stay AWS-only so that real terraform validates them offline.
     expect(providers).toEqual(name.endsWith("-k8s") ? ["aws", "helm", "kubernetes"] : ["aws"]);
-    for (const provider of tf.provider!.aws) {
+    for (const provider of nonEmpty(tf.provider!.aws, `${name} AWS providers`)) {
       expect(provider.allowed_account_ids).toEqual([env.accountId]);
       const tags = provider.default_tags[0].tags;
       for (const key of ["Environment", "Service", "Team", "CostCenter"]) expect(tags[key]).toBe((env.tags as Record<string, string>)[key]);
@@ -72,21 +78,31 @@ describe.each(envs)("stacks of $name", (env) => {
     for (const r of env.regions) expect(stack(synth, `${env.name}-regional-${r.key}`).provider!.aws[0].region).toBe(r.region);
   });
 
-  it("bootstraps a versioned, KMS-encrypted, private, TLS-only state bucket", () => {
-    const tf = stack(synth, `${env.name}-bootstrap`);
+});
+
+describe.each(bootstrapStacks(envs))("$name", ({ env, name }) => {
+  it("is a versioned, KMS-encrypted, private, TLS-only state bucket with its access-log bucket", () => {
+    const tf = stack(synth, name);
     const buckets = configsOf(tf, "aws_s3_bucket");
     expect(buckets.map((b) => b.bucket)).toContain(env.state.bucket);
-    expect(configsOf(tf, "aws_s3_bucket_versioning").every((v) => v.versioning_configuration.status === "Enabled")).toBe(true);
-    const encryption = configsOf(tf, "aws_s3_bucket_server_side_encryption_configuration");
+    // Every bucket (the state bucket and its access-log bucket) has each of these companions.
+    const perBucket = (type: string) => {
+      const companions = configsOf(tf, type);
+      expect(companions, type).toHaveLength(buckets.length);
+      return companions;
+    };
+    expect(buckets.length).toBeGreaterThanOrEqual(2);
+    expect(nonEmpty(perBucket("aws_s3_bucket_versioning"), "versioning").every((v) => v.versioning_configuration.status === "Enabled")).toBe(true);
+    const encryption = perBucket("aws_s3_bucket_server_side_encryption_configuration");
     expect(encryption.some((e) => e.rule[0].apply_server_side_encryption_by_default.sse_algorithm === "aws:kms")).toBe(true);
-    for (const pab of configsOf(tf, "aws_s3_bucket_public_access_block")) {
+    for (const pab of perBucket("aws_s3_bucket_public_access_block")) {
       expect(pab).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
     }
-    for (const policy of configsOf(tf, "aws_s3_bucket_policy")) {
+    for (const policy of perBucket("aws_s3_bucket_policy")) {
       const doc = JSON.parse(policy.policy);
       expect(doc.Statement[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     }
-    expect(configsOf(tf, "aws_kms_key").every((k) => k.enable_key_rotation === true)).toBe(true);
+    expect(nonEmpty(configsOf(tf, "aws_kms_key"), "KMS keys").every((k) => k.enable_key_rotation === true)).toBe(true);
   });
 
   it("names the state key by the alias every backend uses, and refuses state written under another key", () => {

@@ -1,27 +1,53 @@
 /**
- * The strongest proof we have: real Terraform (`init` + `validate` + offline `plan`) on every global,
- * regional and bootstrap stack of every environment; regional stacks plan against stub state for their
- * cross-stack inputs (placeholder ids), global and bootstrap stacks need none.
- * Skipped, loudly, on a machine without terraform or the provider mirror.
+ * The strongest proof we have: real Terraform (`plan`, which runs `validate`'s checks first) on every
+ * global, regional and bootstrap stack of every environment, offline; regional stacks plan against stub
+ * state for their cross-stack inputs (placeholder ids), global and bootstrap stacks need none. A fixture
+ * with an invalid argument proves that a configuration error fails the check.
+ * Skipped, loudly, on a machine without terraform or the provider mirror (a failure in CI, where
+ * CDN_REQUIRE_REAL_SERVERS=1). Progress: one line per stack as it finishes.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { checkStacks, formatResults, graphReach, unavailableReason } from "../tools/terraform-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkStacks, formatProgress, formatResults, graphReach, unavailableReason } from "../tools/terraform-check";
 import { allEnvironments, stack, synthesizeAll } from "./helpers/synth";
 
 const reason = unavailableReason();
-if (reason) console.warn(`!!! TERRAFORM VALIDATION SKIPPED: ${reason} !!!`);
+if (reason) {
+  if (process.env.CDN_REQUIRE_REAL_SERVERS === "1") throw new Error(`real terraform is required here (CDN_REQUIRE_REAL_SERVERS=1): ${reason}`);
+  console.warn(`!!! TERRAFORM VALIDATION SKIPPED: ${reason} !!!`);
+}
+
+/**
+ * A one-stack output with an error that only validation finds (a reference to a resource that is not
+ * declared): the check must fail it. No provider, so it costs no provider start.
+ */
+function invalidFixture(dir: string): string {
+  const stackDir = join(dir, "stacks", "broken");
+  mkdirSync(stackDir, { recursive: true });
+  writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify({ terraform: {}, output: { bucket: { value: "${aws_s3_bucket.missing.id}" } } }));
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify({ stacks: { broken: { name: "broken", workingDirectory: "stacks/broken", synthesizedStackPath: "stacks/broken/cdk.tf.json", dependencies: [] } } }));
+  return dir;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "cdn-tf-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe.skipIf(reason !== undefined)("real terraform", () => {
-  it("validates and plans every AWS-only stack (regional ones with stubbed cross-stack inputs)", { timeout: 900_000 }, () => {
+  it("plans (and so validates) every AWS-only stack, regional ones with stubbed cross-stack inputs; an invalid config fails", { timeout: 900_000 }, async () => {
     const synth = synthesizeAll();
     const envs = allEnvironments();
     const awsOnly = envs.flatMap((e) => [`${e.name}-bootstrap`, `${e.name}-global`, ...e.regions.map((r) => `${e.name}-regional-${r.key}`)]);
+    expect(awsOnly.length).toBeGreaterThanOrEqual(envs.length * 3);
     const graphed = awsOnly.filter((n) => !n.endsWith("-bootstrap"));
-    const results = checkStacks({ outdir: synth.outdir, workdir: mkdtempSync(join(tmpdir(), "cdn-tf-")), stacks: awsOnly, graph: graphed });
+    const progress = (r: Parameters<typeof formatProgress>[0], done: number, total: number) => console.log(`[terraform] ${formatProgress(r, done, total)}`);
+    const [results, invalid] = await Promise.all([
+      checkStacks({ outdir: synth.outdir, stacks: awsOnly, onResult: progress, tmpRoot: scratch, graph: graphed }),
+      checkStacks({ outdir: invalidFixture(join(scratch, "invalid")), concurrency: 1, tmpRoot: scratch }),
+    ]);
     const table = formatResults(results);
+    expect(results.map((r) => r.stack).sort(), table).toEqual([...awsOnly].sort());
     expect(results.filter((r) => r.status === "failed"), table).toEqual([]);
     for (const name of awsOnly) {
       const result = results.find((r) => r.stack === name);
@@ -30,6 +56,11 @@ describe.skipIf(reason !== undefined)("real terraform", () => {
       // Only regional stacks read other stacks' state; global and bootstrap plan with real inputs only.
       expect(result?.detail === undefined, name).toBe(!name.includes("-regional-"));
     }
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0].status).toBe("failed");
+    expect(invalid[0].detail).toMatch(/Reference to undeclared resource[\s\S]*"aws_s3_bucket" "missing"/);
+    // The temporary copies are gone.
+    expect(readdirSync(scratch).filter((d) => d.startsWith("cdn-tf-"))).toEqual([]);
     // Terraform's own graph orders every resource that takes a cluster_name after the cluster (a literal
     // name would leave e.g. the load balancer controller's Pod Identity association unordered).
     for (const name of graphed) {

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { embeddedDocument, expandEmbedded } from "./readable-json";
 import { replacementRisk } from "./replacement-rules";
 import { constructPathOf, readSynthOutput, resourceCount, type TfDocument } from "../src/app/synth-output";
 
@@ -101,16 +102,6 @@ function equal(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function parseJsonString(v: unknown): unknown {
-  if (typeof v !== "string" || !/^\s*[[{]/.test(v)) return undefined;
-  try {
-    const parsed = JSON.parse(v) as unknown;
-    return parsed && typeof parsed === "object" ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Attribute-level differences between two normalized values. */
 export function diffValues(before: unknown, after: unknown, path = ""): { path: string; before: unknown; after: unknown }[] {
   if (equal(before, after)) return [];
@@ -120,16 +111,19 @@ export function diffValues(before: unknown, after: unknown, path = ""): { path: 
     return keys.flatMap((k) => diffValues(before[k], after[k], join(k)));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
+    // Element by element when that lines up: same length (a changed element, e.g. one Helm values
+    // document of a list), or lists of blocks; a list of scalars that grew or shrank is shown whole.
     const objects = [...before, ...after].every((v) => isPlainObject(v) || Array.isArray(v));
-    if (objects && before.length > 0 && after.length > 0) {
+    if ((objects && before.length > 0 && after.length > 0) || before.length === after.length) {
       const out: { path: string; before: unknown; after: unknown }[] = [];
       for (let i = 0; i < Math.max(before.length, after.length); i++) out.push(...diffValues(before[i], after[i], `${path}[${i}]`));
       return out;
     }
   }
-  // Policies and other JSON documents are encoded strings: compare what they say, not their bytes.
-  const beforeDoc = parseJsonString(before);
-  const afterDoc = parseJsonString(after);
+  // Policies, Helm values, jsonencode documents ... are strings: compare what they say, not their bytes
+  // (the same reading as the snapshots' rendering, tools/readable-json.ts).
+  const beforeDoc = embeddedDocument(before);
+  const afterDoc = embeddedDocument(after);
   if (beforeDoc !== undefined && afterDoc !== undefined && !path.includes("::")) {
     return diffValues(beforeDoc, afterDoc, `${path}::`).map((c) => ({ ...c, path: c.path.replace(/::\.?/, "::") }));
   }
@@ -248,11 +242,19 @@ export function diffOutputs(before: StackTree, after: StackTree): InfraDiff {
   return { stacks: names.map((name) => diffStack(name, before.get(name), after.get(name))) };
 }
 
-/** Compact, single-line rendering of a value for the report. */
-export function show(value: unknown, max = 160): string {
+/** A value in full for the report: JSON, documents held in strings expanded; `(unset)` for a missing one. */
+export function show(value: unknown): string {
   if (value === undefined) return "(unset)";
-  const text = JSON.stringify(value);
-  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+  const oneLine = JSON.stringify(value);
+  return oneLine.length <= 100 ? oneLine : JSON.stringify(expandEmbedded(value), null, 2);
+}
+
+/** The report lines of one changed attribute: `path: old -> new` when both fit on a line, else both in full. */
+function changeLines(path: string, before: unknown, after: unknown, risk: string): string[] {
+  const [b, a] = [show(before), show(after)];
+  if (!b.includes("\n") && !a.includes("\n") && b.length + a.length <= 140) return [`      ${path}: ${b} -> ${a}${risk}`];
+  const block = (sign: string, text: string) => text.split("\n").map((line) => `        ${sign} ${line}`);
+  return [`      ${path}:${risk}`, ...block("-", b), ...block("+", a)];
 }
 
 function label(ref: BlockRef): string {
@@ -304,24 +306,25 @@ export function formatDiff(diff: InfraDiff, heading?: string): string {
     out.push(`== ${s.stack}: ${parts.join(", ")} (resources ${s.resources.before} -> ${s.resources.after})`);
     for (const b of s.added) out.push(`  + ${label(b)}`);
     for (const b of s.removed) out.push(`  - ${label(b)}`);
-    const changeLines = (type: string | undefined, changes: readonly AttributeChange[]) =>
-      changes.map((a) => {
+    const attributeLines = (type: string | undefined, changes: readonly AttributeChange[]) =>
+      changes.flatMap((a) => {
         const risk =
           a.replacement === "known"
             ? `   !! REPLACEMENT RISK: changing ${a.path.replace(/::.*$/, "")} forces a new ${type}`
             : a.replacement === "likely"
               ? `   !! REPLACEMENT RISK (likely): ${a.path} is an identity attribute`
               : "";
-        return `      ${a.path}: ${show(a.before)} -> ${show(a.after)}${risk}`;
+        return changeLines(a.path, a.before, a.after, risk);
       });
-    for (const c of s.changed) out.push(`  ~ ${label(c)}`, ...changeLines(c.type, c.changes));
+    for (const c of s.changed) out.push(`  ~ ${label(c)}`, ...attributeLines(c.type, c.changes));
     for (const m of s.moved) {
       out.push(`  > ${m.from.address} -> ${m.to.address}${m.declared ? " (moved block)" : ""}${m.to.constructPath ? `  (${m.to.constructPath})` : ""}`);
-      if (m.declared) out.push(...changeLines(m.to.type, m.changes ?? []));
+      if (m.declared) out.push(...attributeLines(m.to.type, m.changes ?? []));
       else if (m.from.type) out.push("      !! REPLACEMENT RISK: the address changed; Terraform destroys and re-creates it unless a `moved` block is added");
     }
     out.push("");
   }
+  if (diff.stacks.length > 0) out.push(...stackSummary(diff), "");
   const t = diffTotals(diff);
   const added = diff.stacks.filter((s) => s.status === "added").length;
   const removed = diff.stacks.filter((s) => s.status === "removed").length;
@@ -335,6 +338,29 @@ export function formatDiff(diff: InfraDiff, heading?: string): string {
     );
   }
   return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** The per-stack table at the end of the report: what changed in each stack, and its resource count. */
+export function stackSummary(diff: InfraDiff): string[] {
+  const rows = diff.stacks.map((s) => {
+    const whole = s.status === "added" || s.status === "removed";
+    const risks = whole ? 0 : s.changed.filter((c) => c.changes.some((a) => a.replacement)).length + s.moved.filter((m) => m.from.type).length;
+    const count = (n: number) => (whole ? "" : String(n));
+    return [
+      s.stack,
+      s.status,
+      count(s.added.length),
+      count(s.removed.length),
+      count(s.changed.length),
+      count(s.moved.length),
+      whole ? "" : risks ? `${risks} !!` : "0",
+      s.status === "added" ? `${s.resources.after}` : s.status === "removed" ? `${s.resources.before} -> 0` : `${s.resources.before} -> ${s.resources.after}`,
+    ];
+  });
+  const header = ["stack", "status", "added", "removed", "changed", "moved", "replacement risk", "resources"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ")}`.trimEnd();
+  return ["Per stack:", line(header), ...rows.map(line)];
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -397,19 +423,22 @@ export function resolveBase(repoRoot: string, baseRef: string | undefined, log: 
   return { commit: git(repoRoot, ["rev-parse", "HEAD"]).out, description: "HEAD (no main branch, no parent)" };
 }
 
+/** Synthesizes one side, silently (CDN_SYNTH_QUIET=1); its output is shown only when it fails. */
 function synthesize(cwd: string, outdir: string, command: readonly string[], env: NodeJS.ProcessEnv, what: string, log: (l: string) => void): StackTree {
   const started = performance.now();
   log(`synthesizing ${what} ...`);
   const r = spawnSync(command[0], command.slice(1), {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
+    env: { ...process.env, CDN_SYNTH_QUIET: "1", ...env, CDKTF_OUTDIR: outdir },
     maxBuffer: 256 * 1024 * 1024,
   });
-  for (const line of `${r.stderr ?? ""}${r.stdout ?? ""}`.split("\n").filter((l) => l.trim())) log(`  ${what} | ${line}`);
   if (r.error) throw new DiffError(`Could not run the synth command (${command.join(" ")}) for ${what}: ${r.error.message}.`);
   if (r.status !== 0) {
-    throw new DiffError(`Synthesizing ${what} failed (exit ${r.status}); its output is above. Fix the error, or compare with another base ref.`);
+    const output = `${r.stderr ?? ""}${r.stdout ?? ""}`.trim();
+    throw new DiffError(
+      `Synthesizing ${what} failed (exit ${r.status}). Fix the error, or compare with another base ref.${output ? `\nIts output:\n${output.split("\n").map((l) => `  | ${l}`).join("\n")}` : ""}`,
+    );
   }
   if (!existsSync(join(outdir, "manifest.json"))) throw new DiffError(`Synthesizing ${what} wrote no manifest.json into ${outdir}; is the synth command right (${command.join(" ")})?`);
   const output = readSynthOutput(outdir);
@@ -446,9 +475,6 @@ export function runInfraDiff(options: RunOptions): RunResult {
     }
     const before = synthesize(baseDir, join(scratch, "base.out"), command, env, `base ${short}`, log);
     const diff = diffOutputs(before, head);
-    for (const s of diff.stacks) {
-      log(`compared ${s.stack}: ${s.status === "changed" ? `${s.added.length} added, ${s.removed.length} removed, ${s.changed.length} changed, ${s.moved.length} moved` : s.status}`);
-    }
     const heading = `Infrastructure diff: ${short} (${base.description}) -> working tree`;
     return { diff, baseCommit: base.commit, baseDescription: base.description, report: formatDiff(diff, heading) };
   } finally {

@@ -21,7 +21,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Fn } from "cdktf";
+import { Fn, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { serviceTrustPolicy } from "../../src/lib/iam";
 
@@ -149,12 +149,16 @@ export class EksAccessHost extends Construct {
       tag: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
     });
 
+    // The endpoint's host name, as a local: the document below then reads as plain data with one reference.
+    const apiHost = new TerraformLocal(this, "api-host", Fn.replace(props.clusterEndpoint, "https://", ""));
     // Forwards a local port to exactly this cluster's endpoint on 443: the operator picks only the local port.
     this.document = new SsmDocument(this, "tunnel", {
       name: props.documentName,
       documentType: "Session",
       documentFormat: "JSON",
-      content: JSON.stringify({
+      // jsonencode in Terraform: the host is an expression, which a JSON string written here could only
+      // carry as an interpolation with unescaped quotes (valid for Terraform, unreadable as JSON).
+      content: Fn.jsonencode({
         schemaVersion: "1.0",
         description: `Port forwarding to the private EKS API of ${props.clusterName} (443), nothing else`,
         sessionType: "Port",
@@ -168,7 +172,7 @@ export class EksAccessHost extends Construct {
         },
         properties: {
           type: "LocalPortForwarding",
-          host: Fn.replace(props.clusterEndpoint, "https://", ""),
+          host: apiHost.asString,
           portNumber: "443",
           localPortNumber: "{{ localPortNumber }}",
         },

@@ -5,7 +5,9 @@
  * plain object rather than an Error, and keeps it only for error messages about that token. Capturing
  * and formatting those traces (and mapping them through source maps under tsx) was a third of synthesis
  * time. In the synth process, captures into plain objects are skipped (cdktf then records an empty
- * creation stack); real Errors keep their stack traces. Tests do not install this.
+ * creation stack); real Errors keep their stack traces. The test run's shared synth uses it (as `npm run synth`
+ * and the cdktf CLI do); tests that synthesize in-process do not, and test/infra-diff.test.ts checks that
+ * both write the same bytes.
  */
 
 let installed = false;

@@ -26,6 +26,22 @@ export function formatSynthSummary(output: SynthOutput, elapsedMs: number): stri
   ].join("\n");
 }
 
+/**
+ * True when the cdktf CLI runs the app: it sets these variables for its app command only
+ * (@cdktf/cli-core, synth-stack.js), and shows every stderr line of the app as `[ERROR] default - ...`.
+ */
+export function runByCdktfCli(env: NodeJS.ProcessEnv): boolean {
+  return env.CDKTF_CONTEXT_JSON !== undefined || env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
+}
+
+/**
+ * Whether the synth entry prints progress and its summary: only for a person running `npm run synth`;
+ * never under the cdktf CLI (which prints its own), nor with CDN_SYNTH_QUIET=1. Errors are always printed.
+ */
+export function printsProgress(env: NodeJS.ProcessEnv): boolean {
+  return env.CDN_SYNTH_QUIET !== "1" && !runByCdktfCli(env);
+}
+
 /** Turns any error into one paragraph: the message only, no stack trace, whitespace collapsed per line. */
 export function errorParagraph(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

@@ -29,6 +29,7 @@ import {
   stateReplicaBucketName,
   stateReplicaRegion,
 } from "./naming";
+import { regionProblem } from "./aws-regions";
 
 /** Environments this repository knows. Adding one means adding a file to `environments/`. */
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
@@ -82,6 +83,19 @@ export const RDS_POSTGRES_BLOCKED_MINORS: Readonly<Record<number, { readonly thr
 export const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60] as const;
 
 const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+/** An AWS region code: the shape first, then a region that exists (src/config/aws-regions.ts). */
+const awsRegion = z
+  .string()
+  .regex(REGION_PATTERN, "must be an AWS region like us-east-1")
+  .superRefine((value, ctx) => {
+    if (!REGION_PATTERN.test(value)) return; // reported by the pattern
+    const problem = regionProblem(value);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
+
+/** True when `region` is a usable AWS region (checks that depend on the region are skipped otherwise). */
+const knownRegion = (region: string) => REGION_PATTERN.test(region) && regionProblem(region) === undefined;
 const ARN_ROLE_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
 
 const cidrString = z.string().superRefine((value, ctx) => {
@@ -151,10 +165,12 @@ const nodeGroup = z
   .strict()
   .superRefine((group, ctx) => {
     if (group.minSize > group.maxSize) {
+      // One mistake, one message: desiredSize is only checked against a consistent range.
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["minSize"], message: `must not exceed maxSize (${group.maxSize})` });
+      return;
     }
-    const desired = group.desiredSize ?? group.minSize;
-    if (desired < group.minSize || desired > group.maxSize) {
+    const desired = group.desiredSize;
+    if (desired !== undefined && (desired < group.minSize || desired > group.maxSize)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["desiredSize"], message: `must lie between minSize (${group.minSize}) and maxSize (${group.maxSize})` });
     }
   });
@@ -314,7 +330,7 @@ const ingress = z
 const planeObject = z
   .object({
     /** AWS region of the plane. */
-    region: z.string().regex(REGION_PATTERN, "must be an AWS region like us-east-1"),
+    region: awsRegion,
     /** CIDR of the plane's VPC; must not overlap any other plane of the environment (they are peered). */
     vpcCidr,
     /** Availability zones of the VPC (at least 2, all in the plane's region). */
@@ -334,34 +350,56 @@ const planeObject = z
   })
   .strict();
 
+/**
+ * Rules that relate a plane's fields. Each mistake is reported once, where it was made: checks that
+ * depend on a field already reported (the region, the plane's AZ list, a value out of its own range)
+ * are skipped rather than reported again as follow-on errors.
+ */
 function refinePlane(p: z.infer<typeof planeObject>, ctx: z.RefinementCtx): void {
+  let planeAzsValid = knownRegion(p.region);
+  if (planeAzsValid) {
     const azPattern = new RegExp(`^${p.region}[a-z]$`);
-    p.availabilityZones.forEach((az, i) => {
-      if (!azPattern.test(az)) {
+    const wrong = p.availabilityZones.map((az, i) => ({ az, i })).filter(({ az }) => !azPattern.test(az));
+    if (wrong.length > 0 && wrong.length === p.availabilityZones.length) {
+      // The whole list belongs elsewhere (typically: the region changed, the zones did not): one message.
+      const dbToo = p.database.availabilityZones.some((az) => !azPattern.test(az));
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["availabilityZones"],
+        message: `must be availability zones of the plane's region ${p.region} (like ${p.region}a, ${p.region}b)${dbToo ? "; database.availabilityZones must then be three of them" : ""}`,
+      });
+    } else {
+      for (const { i } of wrong) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["availabilityZones", i], message: `must be an availability zone of ${p.region} (like ${p.region}a)` });
       }
-    });
-    if (new Set(p.availabilityZones).size !== p.availabilityZones.length) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["availabilityZones"], message: "must not repeat an availability zone" });
     }
-    const dbAzs = p.database.availabilityZones;
-    if (dbAzs.length !== 3 || new Set(dbAzs).size !== 3) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["database", "availabilityZones"], message: "must list exactly three distinct availability zones (a Multi-AZ DB cluster has a writer and two readable standbys)" });
-    }
+    planeAzsValid = wrong.length === 0;
+  }
+  if (new Set(p.availabilityZones).size !== p.availabilityZones.length) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["availabilityZones"], message: "must not repeat an availability zone" });
+    planeAzsValid = false;
+  }
+  const dbAzs = p.database.availabilityZones;
+  if (dbAzs.length !== 3 || new Set(dbAzs).size !== 3) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["database", "availabilityZones"], message: "must list exactly three distinct availability zones (a Multi-AZ DB cluster has a writer and two readable standbys)" });
+  }
+  if (planeAzsValid) {
     dbAzs.forEach((az, i) => {
       if (!p.availabilityZones.includes(az)) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["database", "availabilityZones", i], message: `must be one of the plane's availability zones (${p.availabilityZones.join(", ")})` });
       }
     });
-    const { iops, allocatedStorageGiB } = p.database;
-    if (iops < allocatedStorageGiB / 2 || iops > allocatedStorageGiB * 50) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["database", "iops"], message: `must lie between 0.5 and 50 IOPS per GiB of allocated storage (${allocatedStorageGiB / 2} to ${allocatedStorageGiB * 50})` });
-    }
-    const certRegion = p.ingress.certificateArn.split(":")[3];
-    if (certRegion !== undefined && certRegion !== p.region) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["ingress", "certificateArn"], message: `must be a certificate in the plane's region ${p.region} (a load balancer can only use certificates of its own region)` });
-    }
-    checkSubnets(p, ctx);
+  }
+  const { iops, allocatedStorageGiB } = p.database;
+  const inOwnRange = iops >= 1000 && iops <= 256000 && Number.isInteger(iops) && allocatedStorageGiB >= 20 && allocatedStorageGiB <= 65536 && Number.isInteger(allocatedStorageGiB);
+  if (inOwnRange && (iops < allocatedStorageGiB / 2 || iops > allocatedStorageGiB * 50)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["database", "iops"], message: `must lie between 0.5 and 50 IOPS per GiB of allocated storage (${allocatedStorageGiB / 2} to ${allocatedStorageGiB * 50})` });
+  }
+  const certRegion = p.ingress.certificateArn.split(":")[3];
+  if (knownRegion(p.region) && certRegion !== undefined && certRegion !== p.region) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["ingress", "certificateArn"], message: `must be a certificate in the plane's region ${p.region} (a load balancer can only use certificates of its own region; request or import one there first)` });
+  }
+  checkSubnets(p, ctx);
 }
 
 const plane = planeObject.superRefine(refinePlane);
@@ -456,7 +494,7 @@ const stateConfig = z
     /** Name of the state bucket the bootstrap stack creates. */
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, dashes)"),
     /** Region of the state bucket. */
-    region: z.string().regex(REGION_PATTERN, "must be an AWS region like us-east-1"),
+    region: awsRegion,
     /**
      * Where the `<env>-bootstrap` stack keeps its own state: `local` (`state/<env>-bootstrap.tfstate`, the
      * only choice before the bucket exists) or `s3` (the bucket it created; switch after the first apply
@@ -855,6 +893,8 @@ const MAX_BUCKET_NAME = 63;
 
 /** Cross-field rules of the day-2 sections: copy regions, derived bucket names, prod locks and retention. */
 function checkOperations(env: EnvironmentConfig, ctx: z.RefinementCtx): void {
+  // Copy regions derive from the planes: without a regional plane (already reported) there is nothing to check.
+  if (env.regions.length === 0) return;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
   const planes = [
     { ref: GLOBAL_PLANE, config: env.global as PlaneConfig, at: ["global"] as (string | number)[] },

@@ -108,6 +108,6 @@ export function renderPolicyReport(result: PolicyResult): string {
 function slug(title: string): string {
   return title
     .toLowerCase()
-    .replace(/[^a-z0-9 -]/g, "")
+    .replace(/[^a-z0-9 _-]/g, "")
     .replace(/ /g, "-");
 }

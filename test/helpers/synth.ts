@@ -1,14 +1,15 @@
 /**
- * Test helpers: synthesize environments into a temporary directory and read the stacks back as JSON,
- * plus small accessors for resources by type.
+ * Test helpers: the synthesized stacks of every real environment (synthesized once per test run by the
+ * global setup, test/setup/global-synth.ts, waited for and read back here as JSON), plus small
+ * accessors for resources by type. Synthesizing other configurations: test/helpers/synthesize.ts.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildApp } from "../../src/app/app";
+import { inject } from "vitest";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { loadEnvironments } from "../../src/config/environments";
-import { policyResult, type PolicyResult } from "../../src/policy";
+import type { PolicyResult } from "../../src/policy";
+import type { ChildResult } from "../setup/global-synth";
 
 /** A synthesized Terraform JSON document. */
 export type TfJson = {
@@ -31,12 +32,8 @@ export interface Synthesized {
   readonly policy: PolicyResult;
 }
 
-/** Synthesizes `envs` into a fresh directory (kept until process exit unless `keep` is false). */
-export function synthesize(envs: readonly EnvironmentConfig[], outdir = mkdtempSync(join(tmpdir(), "cdn-synth-"))): Synthesized {
-  const app = buildApp(envs, { outdir });
-  app.synth();
-  const policy = policyResult(app);
-  if (!policy) throw new Error("the policy pack did not run during synth");
+/** Reads a synthesized output directory (manifest and every stack) written by an App with `policy`. */
+export function readSynthesized(outdir: string, policy: PolicyResult): Synthesized {
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   const text = new Map<string, string>();
   const stacks = new Map<string, TfJson>();
@@ -45,16 +42,39 @@ export function synthesize(envs: readonly EnvironmentConfig[], outdir = mkdtempS
     text.set(name, raw);
     stacks.set(name, JSON.parse(raw));
   }
-  process.once("exit", () => rmSync(outdir, { recursive: true, force: true }));
   return { outdir, manifest, text, stacks, policy };
+}
+
+/**
+ * Waits (blocking this test worker, which has nothing else to do) until a child process of the global
+ * setup has ended, and returns how it ended.
+ */
+function waitForChild(doneFile: string, what: string, timeoutMs = 180_000): ChildResult {
+  const started = Date.now();
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  while (!existsSync(doneFile)) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} did not finish within ${timeoutMs / 1000} s`);
+    Atomics.wait(sleeper, 0, 0, 25);
+  }
+  return JSON.parse(readFileSync(doneFile, "utf8")) as ChildResult;
 }
 
 let cached: Synthesized | undefined;
 
-/** Every real environment, synthesized once per test worker. */
+/** Every real environment, synthesized once per test run (by the global setup) and read once per test worker. */
 export function synthesizeAll(): Synthesized {
-  cached ??= synthesize(loadEnvironments());
+  if (cached) return cached;
+  const { library } = inject("synth");
+  const ended = waitForChild(library.doneFile, "synthesizing every environment");
+  if (ended.status !== 0) throw new Error(`synthesizing every environment failed (exit ${ended.status}):\n${ended.stderr}`);
+  cached = readSynthesized(library.outdir, JSON.parse(readFileSync(library.policyFile, "utf8")) as PolicyResult);
   return cached;
+}
+
+/** `npm run synth` of every real environment as the global setup ran it: output directory, exit code, stdout, stderr. */
+export function synthCliRun(): ChildResult & { readonly outdir: string } {
+  const { cli } = inject("synth");
+  return { outdir: cli.outdir, ...waitForChild(cli.doneFile, "npm run synth") };
 }
 
 /** Every real environment's validated config. */
@@ -89,3 +109,6 @@ export function refName(token: string): string {
   if (!match) throw new Error(`not a single resource reference: ${token}`);
   return match[1];
 }
+
+/** Synthesizing a configuration of one's own in-process (kept here too for the test files that import it from this module). */
+export { synthesize } from "./synthesize";

@@ -1,12 +1,17 @@
 /**
  * `npm run bench`: wall time and peak RSS of synthesizing every environment, and of the same with 50
- * regional planes, beside the cost of merely loading the @cdktf/provider-aws barrel. Each figure is the
- * median of N runs (BENCH_RUNS, default 5), each in a fresh process. Wall time includes Node start-up.
- * Targets: all environments < half the barrel load and < 200 MB; 50 planes < 3x all environments.
+ * regional planes, beside the cost of merely loading the @cdktf/provider-aws barrel; then the test
+ * suite as people run it: `npm run test:unit` (without real Terraform) and the whole `npm test`.
+ * Synth figures are the median of BENCH_RUNS runs (default 5), suite figures of BENCH_SUITE_RUNS runs
+ * (default 1: a whole run takes tens of seconds), each in a fresh process. Wall time includes start-up;
+ * CPU time is user + system of the run and everything it started. `--synth-only` skips the suites.
+ * Targets: all environments < half the barrel load and < 200 MB; 50 planes < 3x all environments;
+ * on 2 cores, `npm run test:unit` < 10 s and `npm test` (real Terraform included) < 45 s.
+ * The machine's load average is printed first: figures taken on a busy machine are not comparable.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -35,6 +40,42 @@ function measure(mode: string): Sample {
   return { wallMs: median((s) => s.wallMs), inProcessMs: median((s) => s.inProcessMs), maxRssMb: median((s) => s.maxRssMb), stacks: samples[0].stacks };
 }
 
+/** CPU seconds (user + system) of this process's finished children, from /proc (Linux); undefined elsewhere. */
+function childrenCpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    // After the command name: fields 16 and 17 of the line are cutime and cstime (clock ticks, 100 per second).
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+interface SuiteSample {
+  wallMs: number;
+  cpuS?: number;
+  ok: boolean;
+}
+
+/** Runs an npm script `runs` times; the median wall time and CPU time. */
+function suite(script: string, runs: number): SuiteSample {
+  const samples: SuiteSample[] = [];
+  for (let i = 0; i < runs; i++) {
+    const cpuBefore = childrenCpuSeconds();
+    const started = performance.now();
+    const r = spawnSync("npm", ["run", "--silent", script, "--", "--reporter=dot"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const wallMs = Math.round(performance.now() - started);
+    const cpuAfter = childrenCpuSeconds();
+    if (r.status !== 0) process.stderr.write(`bench: npm run ${script} failed (exit ${r.status}):\n${(r.stdout ?? "").slice(-3000)}${(r.stderr ?? "").slice(-2000)}\n`);
+    samples.push({ wallMs, cpuS: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined, ok: r.status === 0 });
+  }
+  const mid = [...samples].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(samples.length / 2)];
+  return { ...mid, ok: samples.every((s) => s.ok) };
+}
+
+const [load1] = loadavg();
+console.log(`machine: ${availableParallelism()} cores, load average ${load1.toFixed(2)} (other work on the machine slows every figure)`);
+
 const barrel = measure("barrel");
 const all = measure("all");
 const scaled = measure("scaled");
@@ -51,5 +92,20 @@ const checks = [
   { name: `all environments < 200 MB peak RSS (${all.maxRssMb} MB)`, ok: all.maxRssMb < 200 },
   { name: `50 regional planes < 3x all environments (${scaled.wallMs} < ${all.wallMs * 3} ms)`, ok: scaled.wallMs < all.wallMs * 3 },
 ];
+
+if (!process.argv.includes("--synth-only")) {
+  const suiteRuns = Number(process.env.BENCH_SUITE_RUNS ?? 1);
+  const unit = suite("test:unit", suiteRuns);
+  const whole = suite("test", suiteRuns);
+  const suiteRow = (label: string, s: SuiteSample) =>
+    `${label.padEnd(38)} ${String(s.wallMs).padStart(7)} ms wall ${s.cpuS !== undefined ? `${s.cpuS.toFixed(1).padStart(7)} s CPU` : ""}${s.ok ? "" : "  (FAILED)"}`;
+  console.log(`test suite (median of ${suiteRuns} run(s))`);
+  console.log(suiteRow("npm run test:unit (no real Terraform)", unit));
+  console.log(suiteRow("npm test (real Terraform included)", whole));
+  checks.push(
+    { name: `npm run test:unit < 10 s (${(unit.wallMs / 1000).toFixed(1)} s)`, ok: unit.ok && unit.wallMs < 10_000 },
+    { name: `npm test < 45 s (${(whole.wallMs / 1000).toFixed(1)} s)`, ok: whole.ok && whole.wallMs < 45_000 },
+  );
+}
 for (const c of checks) console.log(`${c.ok ? "PASS" : "MISS"}  ${c.name}`);
 process.exit(0);

@@ -1,22 +1,24 @@
 /**
- * `npm run validate`: real `terraform init` + `validate` on every synthesized stack whose providers are
- * in the offline mirror, and an offline `plan` of each (cross-stack inputs stubbed with placeholder ids). Prints a table.
- * On a machine without terraform or the mirror it prints one loud line and exits 0.
+ * `npm run validate`: real Terraform on every synthesized stack whose providers are in the offline
+ * mirror: `terraform plan` (which validates first) of each, offline, with cross-stack inputs stubbed
+ * with placeholder ids; stacks in parallel, one `init` per provider set. Prints progress and a table;
+ * exits 1 when a stack fails. On a machine without terraform or the mirror it prints one loud line and exits 0.
+ * Usage: validate.ts [outdir]   (default cdktf.out)
  */
-import { checkStacks, formatResults, unavailableReason } from "../terraform-check";
+import { checkStacks, formatProgress, formatResults, unavailableReason } from "../terraform-check";
 
-const outdir = process.argv[2] ?? "cdktf.out";
-const reason = unavailableReason();
-if (reason) {
-  console.log(`!!! TERRAFORM VALIDATION SKIPPED: ${reason}; the synthesized stacks were NOT checked by real Terraform !!!`);
-  process.exit(0);
+async function main(): Promise<void> {
+  const outdir = process.argv[2] ?? "cdktf.out";
+  const reason = unavailableReason();
+  if (reason) {
+    console.log(`!!! TERRAFORM VALIDATION SKIPPED: ${reason}; the synthesized stacks were NOT checked by real Terraform !!!`);
+    return;
+  }
+  const started = Date.now();
+  const results = await checkStacks({ outdir, onResult: (r, done, total) => console.log(`[validate] ${formatProgress(r, done, total)}`) });
+  console.log(`\n${formatResults(results)}\n`);
+  console.log(`${results.length} stacks checked in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (results.length === 0 || results.some((r) => r.status === "failed")) process.exitCode = 1;
 }
-const started = Date.now();
-const results = checkStacks({
-  outdir,
-  workdir: ".validate",
-  onResult: (r) => console.log(`[validate] ${r.stack}: ${r.status}${r.status === "planned" ? ` (${r.toAdd} to add)` : ""}`),
-});
-console.log(`\n${formatResults(results)}\n`);
-console.log(`${results.length} stacks checked in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-process.exit(results.some((r) => r.status === "failed") ? 1 : 0);
+
+void main();

@@ -1,0 +1,98 @@
+/**
+ * Vitest global setup: synthesizes every real environment once per test run, twice and in parallel
+ * (two processes, two code paths), into one temporary directory that the test files share:
+ *   library/  buildApp() from a child process, plus the policy pack's result (library.policy.json)
+ *   cli/      `CDN_ENVIRONMENTS=dev npm run synth` as people run it (src/app/main.ts), with its stdout,
+ *             stderr and exit code (one environment: the entry's own work is the same for each)
+ * It does not wait for them: the test files start at once, and those that need the stacks wait for
+ * them in test/helpers/synth.ts (each child writes a `*.done.json` when it ends). Synthesizing once
+ * per run replaces a synth per test file. A failing synth does not abort the run: the tests that need
+ * it fail with its message. Everything lives in the run's temporary directory (below), removed when
+ * the run ends.
+ */
+import { spawn } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+
+/** How a child process ended (the content of its done file). */
+export interface ChildResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** What the global setup hands to the test files (`inject("synth")`). */
+export interface SharedSynth {
+  /** The temporary directory holding everything below; removed after the run. */
+  readonly dir: string;
+  /** The library synth: its output directory, the policy result file, and its done file. */
+  readonly library: { readonly outdir: string; readonly policyFile: string; readonly doneFile: string };
+  /** The `npm run synth` run: its output directory and its done file. */
+  readonly cli: { readonly outdir: string; readonly doneFile: string };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    synth: SharedSynth;
+  }
+}
+
+const ROOT = join(__dirname, "..", "..");
+
+/** The environment the `npm run synth` run of the global setup selects. */
+export const CLI_ENVIRONMENT = "dev";
+
+/** Starts `node --import tsx <args>`; writes `doneFile` (a ChildResult) when it ends. */
+function start(args: string[], env: NodeJS.ProcessEnv, doneFile: string): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    const done = (status: number | null, extra = "") => {
+      const result: ChildResult = { status, stdout, stderr: `${stderr}${extra}` };
+      writeFileSync(doneFile, JSON.stringify(result));
+      resolve();
+    };
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", (error) => done(null, error.message));
+    child.on("close", (status) => done(status));
+  });
+}
+
+export default function setup(project: TestProject): () => Promise<void> {
+  // One temporary directory per run holds every temporary file of the run: the test workers and
+  // every process they start inherit it as TMPDIR (os.tmpdir()), so whatever a test, cdktf (its
+  // `cdktf.outdir.*` for apps without an outdir), Terraform or a tool leaves there is removed with it.
+  const runTmp = mkdtempSync(join(tmpdir(), "cdn-test-run-"));
+  // Traversable by the unprivileged users real-server tests run their servers as (PostgreSQL refuses
+  // root); each test's own directory below stays private to it.
+  chmodSync(runTmp, 0o711);
+  // ... except tsx's compile cache (`tsx-<uid>`), which stays shared between runs as it is outside tests.
+  const tsxCache = `tsx-${process.getuid?.() ?? ""}`;
+  mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
+  symlinkSync(join(tmpdir(), tsxCache), join(runTmp, tsxCache), "dir");
+  const previousTmp = process.env.TMPDIR;
+  process.env.TMPDIR = runTmp;
+  const dir = mkdtempSync(join(runTmp, "synth-"));
+  const shared: SharedSynth = {
+    dir,
+    library: { outdir: join(dir, "library"), policyFile: join(dir, "library.policy.json"), doneFile: join(dir, "library.done.json") },
+    cli: { outdir: join(dir, "cli"), doneFile: join(dir, "cli.done.json") },
+  };
+  // The cdktf CLI's variables must not leak in from a parent process: this is `npm run synth` in a terminal.
+  const clean = { CDKTF_CONTEXT_JSON: undefined, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: undefined, CDN_SYNTH_QUIET: "", CDN_ENVIRONMENTS: "" };
+  const running = Promise.all([
+    start([join("test", "setup", "synth-library.ts"), shared.library.outdir, shared.library.policyFile], clean, shared.library.doneFile),
+    start([join("src", "app", "main.ts")], { ...clean, CDN_ENVIRONMENTS: CLI_ENVIRONMENT, CDKTF_OUTDIR: shared.cli.outdir }, shared.cli.doneFile),
+  ]);
+  project.provide("synth", shared);
+  return async () => {
+    await running;
+    if (previousTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTmp;
+    rmSync(runTmp, { recursive: true, force: true });
+  };
+}
