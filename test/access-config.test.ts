@@ -2,21 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { dev } from "../environments/dev";
 import { staging } from "../environments/staging";
-import { ConfigError, loadEnvironment } from "../src/config/load";
-import type { EnvironmentInput } from "../src/config/schema";
+import { loadEnvironment } from "../src/config/load";
+import { configProblems } from "./helpers/config-problems";
 
-/** The validation message for a mutated copy of `base`; fails the test when validation passes. */
-function problemsOf(base: EnvironmentInput, file: string, mutate: (env: any) => void): string {
-  const copy = structuredClone(base) as any;
-  mutate(copy);
-  try {
-    loadEnvironment(copy, file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problemsOf = configProblems;
 
 const DEV = "environments/dev.ts";
 const STAGING = "environments/staging.ts";

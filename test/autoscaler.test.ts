@@ -6,9 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { CLUSTER_AUTOSCALER_IMAGES, HELM_CHARTS } from "../environments/shared";
 import { dev } from "../environments/dev";
-import { ConfigError, loadEnvironment } from "../src/config/load";
 import { clusterName, k8sStackName, planeStackName, planesOf } from "../src/config/naming";
 import { allEnvironments, configsOf, refName, stack, synthesizeAll } from "./helpers/synth";
+import { configProblems } from "./helpers/config-problems";
 
 const synth = synthesizeAll();
 const planes = allEnvironments().flatMap((env) => planesOf(env).map(({ ref, config }) => ({ env, ref, config, name: planeStackName(env.name, ref) })));
@@ -133,17 +133,7 @@ describe.each(planes)("Cluster Autoscaler of $name", ({ env, ref, config, name }
 
 describe("autoscaler pins", () => {
   const FILE = "environments/dev.ts";
-  const problemsOf = (mutate: (env: any) => void): string => {
-    const copy = structuredClone(dev) as any;
-    mutate(copy);
-    try {
-      loadEnvironment(copy, FILE);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as Error).message;
-    }
-    throw new Error("expected the config to be rejected");
-  };
+  const problemsOf = (mutate: (env: any) => void): string => configProblems(dev, FILE, mutate);
 
   it("every environment uses the shared pins", () => {
     for (const env of allEnvironments()) {

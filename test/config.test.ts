@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { nonEmpty } from "./helpers/assert";
 import { dev } from "../environments/dev";
 import { ENVIRONMENTS } from "../environments";
-import { ConfigError, loadEnvironment } from "../src/config/load";
+import { loadEnvironment } from "../src/config/load";
 import type { EnvironmentInput } from "../src/config/schema";
 import { loadEnvironments, rejectStateBackendOverride } from "../src/config/environments";
+import { configProblems } from "./helpers/config-problems";
 
 const FILE = "environments/dev.ts";
 
@@ -18,13 +19,7 @@ function devWith(mutate: (env: any) => void): EnvironmentInput {
 
 /** The validation message for a mutated dev; fails the test when validation passes. */
 function problemsOf(mutate: (env: any) => void): string {
-  try {
-    loadEnvironment(devWith(mutate), FILE);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected the config to be rejected");
+  return configProblems(dev, FILE, mutate);
 }
 
 /** The problem lines of a ConfigError message. */

@@ -2,23 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { dev } from "../environments/dev";
 import { ENVIRONMENTS } from "../environments";
-import { ConfigError, loadEnvironment } from "../src/config/load";
+import { loadEnvironment } from "../src/config/load";
 import { DB_CLUSTER_INSTANCE_CLASSES, type EnvironmentInput } from "../src/config/schema";
+import { configProblems } from "./helpers/config-problems";
 
 const FILE = "environments/dev.ts";
 
 /** The validation message for a copy of `base` with `mutate` applied; fails the test when validation passes. */
-function problemsOf(mutate: (env: any) => void, base: EnvironmentInput = dev, file = FILE): string {
-  const copy = structuredClone(base) as any;
-  mutate(copy);
-  try {
-    loadEnvironment(copy, file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problemsOf = (mutate: (env: any) => void, base: EnvironmentInput = dev, file = FILE): string => configProblems(base, file, mutate);
 
 describe("database config", () => {
   it("accepts every real environment, with the platform defaults filled in", () => {

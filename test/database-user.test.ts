@@ -11,6 +11,7 @@ import { loadEnvironment } from "../src/config/load";
 import { AWS_CLI_IMAGE, POSTGRES_CLIENT_IMAGE, RDS_CA_BUNDLE_URL, SETUP_APP_USER_SQL } from "../constructs/database-user";
 import { databaseName, k8sStackName, planeStackName, planesOf } from "../src/config/naming";
 import { allEnvironments, configsOf, refName, stack, synthesizeAll, type TfJson } from "./helpers/synth";
+import { DATABASE_TEST_PROPS } from "./helpers/database-props";
 
 const synth = synthesizeAll();
 const planes = allEnvironments().flatMap((env) => planesOf(env).map(({ ref, config }) => ({ env, ref, config, name: planeStackName(env.name, ref) })));
@@ -181,21 +182,7 @@ describe.each(planes)("database access of $name", ({ env, ref, config, name }) =
 });
 
 describe("Database construct: the three kinds of access", () => {
-  const base: DatabaseProps = {
-    identifier: "cdn-test-global-postgres",
-    databaseName: "cdn_global",
-    engineVersion: "16.11",
-    instanceClass: "db.m6gd.large",
-    allocatedStorageGiB: 100,
-    iops: 1000,
-    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
-    vpcId: "vpc-0123456789abcdef0",
-    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
-    accountId: "123456789012",
-    region: "us-east-1",
-    connectionSecretName: "cdn-test-global/postgres/connection",
-    applicationUser: "cdn_app",
-  };
+  const base: DatabaseProps = { ...DATABASE_TEST_PROPS };
   const build = (props: Partial<DatabaseProps> = {}) => new Database(new TerraformStack(Testing.app(), "test"), "db", { ...base, ...props });
 
   it("keeps workload access (connection document, IAM token) and master-secret access apart", () => {

@@ -10,6 +10,7 @@ import { Database, ENHANCED_MONITORING_POLICY_ARN, type DatabaseProps } from "..
 import { databaseClusterIdentifier, databaseConnectionSecretName, databaseName } from "../src/config/naming";
 import { planeStacks } from "./helpers/coverage";
 import { allEnvironments, configsOf, refName, resourcesOf, stack, synthesizeAll, type TfJson } from "./helpers/synth";
+import { DATABASE_TEST_PROPS } from "./helpers/database-props";
 
 const synth = synthesizeAll();
 const planes = planeStacks(allEnvironments()).map(({ env, ref, config, name }) => ({
@@ -276,21 +277,7 @@ describe("no literal password anywhere", () => {
 });
 
 describe("Database construct", () => {
-  const base: DatabaseProps = {
-    identifier: "cdn-test-global-postgres",
-    databaseName: "cdn_global",
-    engineVersion: "16.8",
-    instanceClass: "db.m6gd.large",
-    allocatedStorageGiB: 100,
-    iops: 1000,
-    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
-    vpcId: "vpc-0123456789abcdef0",
-    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
-    accountId: "123456789012",
-    region: "us-east-1",
-    connectionSecretName: "cdn-test-global/postgres/connection",
-    applicationUser: "cdn_app",
-  };
+  const base: DatabaseProps = { ...DATABASE_TEST_PROPS, engineVersion: "16.8" };
 
   function synthWith(props: Partial<DatabaseProps>, extra?: (db: Database) => void): TfJson {
     const app = Testing.app();

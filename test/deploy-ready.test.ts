@@ -10,6 +10,7 @@ import { loadEnvironments } from "../src/config/environments";
 import { bootstrapStackName, planeStackName, planesOf, stateKeyAliasArn } from "../src/config/naming";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { allEnvironments, configsOf, resourcesOf, stack, synthesize, synthesizeAll, type TfJson } from "./helpers/synth";
+import { DATABASE_TEST_PROPS } from "./helpers/database-props";
 
 const synth = synthesizeAll();
 const envs = allEnvironments();
@@ -38,21 +39,7 @@ describe.each(planes)("Postgres of $name", ({ config, name }) => {
 });
 
 describe("Database construct engine upgrades", () => {
-  const base: DatabaseProps = {
-    identifier: "cdn-test-global-postgres",
-    databaseName: "cdn_global",
-    engineVersion: "16.11",
-    applicationUser: "cdn_app",
-    instanceClass: "db.m6gd.large",
-    allocatedStorageGiB: 100,
-    iops: 1000,
-    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
-    vpcId: "vpc-0123456789abcdef0",
-    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
-    accountId: "123456789012",
-    region: "us-east-1",
-    connectionSecretName: "cdn-test-global/postgres/connection",
-  };
+  const base: DatabaseProps = { ...DATABASE_TEST_PROPS };
   const synthWith = (props: Partial<DatabaseProps>): TfJson => {
     const scope = new TerraformStack(Testing.app(), "test");
     new Database(scope, "db", { ...base, ...props });

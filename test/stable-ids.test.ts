@@ -16,6 +16,7 @@ import type { TfDocument } from "../src/app/synth-output";
 import { listRemovalProblems } from "../tools/list-removal";
 import type { StackTree } from "../tools/infra-diff";
 import { synthesize, stack } from "./helpers/synth";
+import { DATABASE_TEST_PROPS } from "./helpers/database-props";
 
 const PROD = ENVIRONMENTS.prod.data;
 const admins = ["arn:aws:iam::333333333333:role/PlatformAdmin", "arn:aws:iam::333333333333:role/SreOnCall", "arn:aws:iam::444444444444:role/PlatformAdmin"];
@@ -74,19 +75,8 @@ describe("removing the first element of a list changes no other resource", () =>
       const stackScope = new TerraformStack(app, "db");
       const vpc = new Vpc(stackScope, "vpc", { cidrBlock: "10.0.0.0/16" });
       const props: DatabaseProps = {
-        identifier: "cdn-test-global-postgres",
-        databaseName: "cdn_global",
-        engineVersion: "16.11",
-        instanceClass: "db.m6gd.large",
-        allocatedStorageGiB: 100,
-        iops: 1000,
-        availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+        ...DATABASE_TEST_PROPS,
         vpcId: vpc.id,
-        subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
-        accountId: "111111111111",
-        region: "us-east-1",
-        connectionSecretName: "x/postgres/connection",
-        applicationUser: "cdn_app",
         allowedSources: names.map((name) => ({ name, securityGroupId: `sg-${name}` })),
       };
       new Database(stackScope, "database", props);
