@@ -100,7 +100,7 @@ if (!process.argv.includes("--synth-only")) {
   const suiteRow = (label: string, s: SuiteSample) =>
     `${label.padEnd(38)} ${String(s.wallMs).padStart(7)} ms wall ${s.cpuS !== undefined ? `${s.cpuS.toFixed(1).padStart(7)} s CPU` : ""}${s.ok ? "" : "  (FAILED)"}`;
   console.log(`test suite (median of ${suiteRuns} run(s))`);
-  console.log(suiteRow("npm run test:unit (no real Terraform)", unit));
+  console.log(suiteRow("npm run test:unit (no real servers)", unit));
   console.log(suiteRow("npm test (real Terraform included)", whole));
   checks.push(
     { name: `npm run test:unit < 10 s (${(unit.wallMs / 1000).toFixed(1)} s)`, ok: unit.ok && unit.wallMs < 10_000 },
