@@ -12,82 +12,12 @@
  * SET ROLE. When a binary is missing the suite prints one loud skip line, unless
  * CDN_REQUIRE_REAL_SERVERS=1, which turns the absence into a failure.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SETUP_APP_USER_SQL, SETUP_BACKUP_USER_SQL } from "../constructs/database-user";
+import { exec, freePort, makePki, realServers, run, ServerProcess, tempDir, unprivilegedUser, waitFor, type TestPki } from "./helpers/real-servers";
 import { configsOf, stack, synthesizeAll } from "./helpers/synth";
-
-// ---------------------------------------------------------------------------------------------------
-// Minimal real-server helpers (binaries, free port, unprivileged user, processes).
-
-const BINARIES = ["initdb", "postgres", "psql", "openssl", "bash", "jq"] as const;
-type Binary = (typeof BINARIES)[number];
-
-function findBinary(name: Binary): string | undefined {
-  const pg = existsSync("/usr/lib/postgresql")
-    ? readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)).map((v) => `/usr/lib/postgresql/${v}/bin`)
-    : [];
-  for (const dir of [...pg, ...(process.env.PATH ?? "").split(delimiter).filter(Boolean), "/usr/bin", "/usr/sbin"]) {
-    if (existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
-function requiredBinaries(): Record<Binary, string> | undefined {
-  const found = Object.fromEntries(BINARIES.map((b) => [b, findBinary(b)])) as Record<Binary, string | undefined>;
-  const missing = BINARIES.filter((b) => !found[b]);
-  if (missing.length === 0) return found as Record<Binary, string>;
-  const message = `database user setup against a real PostgreSQL: ${missing.join(", ")} not found (apt-get install -y postgresql openssl jq)`;
-  if (process.env.CDN_REQUIRE_REAL_SERVERS === "1") throw new Error(`CDN_REQUIRE_REAL_SERVERS=1 but ${message}`);
-  process.stderr.write(`\n!!!!! REAL-SERVER TESTS SKIPPED: ${message} !!!!!\n\n`);
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
-}
-
-/** PostgreSQL refuses to run as root: use the `postgres` (else `nobody`) system user then. */
-function serverUser(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  for (const name of ["postgres", "nobody"]) {
-    const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith(`${name}:`));
-    if (line) {
-      const [, , uid, gid] = line.split(":");
-      return { uid: Number(uid), gid: Number(gid) };
-    }
-  }
-  throw new Error("running as root without a postgres or nobody user to run the server as");
-}
-
-interface Result {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function exec(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; user?: { uid: number; gid: number }; input?: string } = {}): Result {
-  const r = spawnSync(command, args, { encoding: "utf8", env: options.env ?? process.env, uid: options.user?.uid, gid: options.user?.gid, input: options.input, timeout: 60_000 });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function mustExec(command: string, args: readonly string[], options: Parameters<typeof exec>[2] = {}): string {
-  const r = exec(command, args, options);
-  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${r.status}:\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The job as synthesized (dev-global-k8s): scripts, arguments and environment.
@@ -174,57 +104,45 @@ esac
   chmodSync(join(dir, "curl"), 0o755);
 }
 
-const bins = requiredBinaries();
+const bins = realServers("database user setup against a real PostgreSQL (test/database-user-sql.test.ts)", ["initdb", "postgres", "psql", "openssl", "bash", "jq"]);
 
 describe.skipIf(!bins)("application user setup against a real PostgreSQL", () => {
   const b = bins!;
   // Only when the suite runs (describe bodies are collected even when skipped).
-  const user = bins ? serverUser() : undefined;
-  const root = bins ? mkdtempSync(join(tmpdir(), "cdn-db-user-")) : "";
+  const user = bins ? unprivilegedUser() : undefined;
+  const root = bins ? tempDir("cdn-db-user", user) : "";
   const data = join(root, "data");
-  const tls = join(root, "tls");
   const stubs = join(root, "stubs");
+  let pki: TestPki;
   let port = 0;
-  let server: ChildProcess | undefined;
-  let serverLog = "";
+  let server: ServerProcess | undefined;
   const socket = () => ["-h", root, "-p", String(port), "-X", "-q", "-v", "ON_ERROR_STOP=1"];
   /** A superuser query over the local socket; returns unaligned, tuples-only output. */
-  const asSuperuser = (db: string, sql: string) => mustExec(b.psql, [...socket(), "-U", "postgres", "-d", db, "-A", "-t", "-c", sql]).trim();
+  const asSuperuser = (db: string, sql: string) => run(b.psql, [...socket(), "-U", "postgres", "-d", db, "-A", "-t", "-c", sql]).trim();
   /** The setup script as the stand-in master user, in one transaction (like the job). */
-  const runScript = (db: string, appUser: string): Result =>
+  const runScript = (db: string, appUser: string) =>
     exec(b.psql, [...socket(), "-U", "cdn_admin", "-d", db, "--single-transaction", `--set=app_user=${appUser}`, "-f", join(root, "setup-app-user.sql")]);
 
   beforeAll(async () => {
-    if (user) chownSync(root, user.uid, user.gid);
-    for (const dir of [tls, stubs]) mkdirSync(dir);
+    mkdirSync(stubs);
     writeFileSync(join(root, "setup-app-user.sql"), SETUP_APP_USER_SQL);
-    mustExec(b.initdb, ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=reject", "--no-sync", "-E", "UTF8", "--locale=C"], { user });
+    run(b.initdb, ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=reject", "--no-sync", "-E", "UTF8", "--locale=C"], { user });
     // TLS like RDS: a private CA ("the RDS bundle") signs a certificate for the host name clients use.
-    const ssl = (args: string[]) => mustExec(b.openssl, args);
-    ssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Test RDS Root CA", "-keyout", join(tls, "ca.key"), "-out", join(tls, "ca.pem")]);
-    ssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Some Other CA", "-keyout", join(tls, "other.key"), "-out", join(tls, "other.pem")]);
-    ssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", join(tls, "server.key"), "-out", join(tls, "server.csr")]);
-    writeFileSync(join(tls, "san.ext"), "subjectAltName=DNS:localhost\n");
-    ssl(["x509", "-req", "-in", join(tls, "server.csr"), "-CA", join(tls, "ca.pem"), "-CAkey", join(tls, "ca.key"), "-CAcreateserial", "-days", "2", "-extfile", join(tls, "san.ext"), "-out", join(tls, "server.pem")]);
-    for (const f of ["server.key", "server.pem"]) {
-      if (user) chownSync(join(tls, f), user.uid, user.gid);
-      chmodSync(join(tls, f), 0o600);
-    }
+    pki = makePki(b.openssl, root, user);
     // The job's connection: TLS only, password (scram) for the master user; local socket for the test.
     writeFileSync(join(data, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n");
     port = await freePort();
-    server = spawn(
+    const postgres = new ServerProcess(
       b.postgres,
-      ["-D", data, "-c", `port=${port}`, "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${root}`, "-c", "ssl=on", "-c", `ssl_cert_file=${join(tls, "server.pem")}`, "-c", `ssl_key_file=${join(tls, "server.key")}`, "-c", "fsync=off"],
-      { uid: user?.uid, gid: user?.gid, stdio: ["ignore", "pipe", "pipe"] },
+      ["-D", data, "-c", `port=${port}`, "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${root}`, "-c", "ssl=on", "-c", `ssl_cert_file=${pki.certFile}`, "-c", `ssl_key_file=${pki.keyFile}`, "-c", "fsync=off"],
+      { user },
+    ).start();
+    server = postgres;
+    await waitFor(
+      () => `PostgreSQL to start:\n${postgres.output}`,
+      () => postgres.running && exec(b.psql, [...socket(), "-U", "postgres", "-d", "postgres", "-c", "select 1"]).status === 0,
+      30_000,
     );
-    server.stdout?.on("data", (d) => (serverLog += String(d)));
-    server.stderr?.on("data", (d) => (serverLog += String(d)));
-    const deadline = Date.now() + 30_000;
-    while (exec(b.psql, [...socket(), "-U", "postgres", "-d", "postgres", "-c", "select 1"]).status !== 0) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`PostgreSQL did not start:\n${serverLog}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
     // What RDS provides: rds_iam, rds_superuser, and a master user that is not a superuser.
     asSuperuser(
       "postgres",
@@ -239,12 +157,7 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
   }, 120_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once("exit", r));
-      server.kill("SIGINT");
-      await exited;
-    }
-    rmSync(root, { recursive: true, force: true });
+    await server?.stop("SIGINT");
   });
 
   /** Everything about `app` that the script decides, as one comparable string. */
@@ -394,7 +307,7 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
       mkdirSync(home);
       writeFileSync(join(sqlDir, "setup-app-user.sql"), SETUP_APP_USER_SQL);
       writeFileSync(join(sqlDir, "setup-backup-user.sql"), SETUP_BACKUP_USER_SQL);
-      writeFileSync(join(stubs, "bundle.pem"), readFileSync(join(tls, "ca.pem")));
+      writeFileSync(join(stubs, "bundle.pem"), readFileSync(pki.caFile));
       writeStubs(stubs, b.jq);
     });
 
@@ -414,8 +327,7 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
         expect(fetch.stdout).toMatch(/ready/);
         // libpq ignores a password file that others can read.
         expect(existsSync(join(work, "pgpass"))).toBe(true);
-        const mode = spawnSync("stat", ["-c", "%a", join(work, "pgpass")], { encoding: "utf8" }).stdout.trim();
-        expect(mode).toBe("600");
+        expect((statSync(join(work, "pgpass")).mode & 0o777).toString(8)).toBe("600");
         const psql = runPsql();
         expect(psql.status, `${psql.stdout}${psql.stderr}`).toBe(0);
         expect(psql.stderr).not.toMatch(/WARNING|ERROR/);
@@ -441,7 +353,7 @@ describe.skipIf(!bins)("application user setup against a real PostgreSQL", () =>
     it("psql refuses a server whose certificate the bundle does not vouch for", () => {
       const fetch = runFetch("ok", "ok");
       expect(fetch.status).toBe(0);
-      writeFileSync(join(work, "rds-ca.pem"), readFileSync(join(tls, "other.pem")));
+      writeFileSync(join(work, "rds-ca.pem"), readFileSync(pki.otherCaFile));
       const psql = runPsql();
       expect(psql.status).not.toBe(0);
       expect(psql.stderr).toMatch(/certificate verify failed/);

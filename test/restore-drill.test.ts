@@ -2,182 +2,17 @@
  * The cross-region restore drill against recorded RDS and S3 responses (real wire shapes, the SDK's
  * own parsing and retries): the happy path with its RTO/RPO, and every failure the drill must report as
  * a failure (missing copy, access denied, throttling, timeouts, an instance that never comes up, a
- * failed restore, a failed delete), always cleaning up what it created. One run restores a real
- * pg_dump archive into a real local PostgreSQL with the real pg_restore and psql.
+ * failed restore, a failed delete), always cleaning up what it created. The restore of a real pg_dump
+ * archive into a real PostgreSQL is test/restore-drill-pg.test.ts.
  */
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadEnvironments } from "../src/config/environments";
+import { describe, expect, it } from "vitest";
 import { GLOBAL_PLANE, regionalPlane } from "../src/config/naming";
-import {
-  drillInstanceId,
-  dumpTime,
-  formatReport,
-  pgTools,
-  runRestoreDrill,
-  targetFromConfig,
-  type DrillDeps,
-  type ProbeResult,
-} from "../tools/restore-drill";
-import { RecordedAws, rdsError, rdsOk, s3Error, timeout, type Recorded, type Script } from "./helpers/recorded-aws";
+import { DrillError, drillInstanceId, dumpTime, formatReport, parseDrillArgs, targetFromConfig } from "../tools/restore-drill";
+import { rdsError, s3Error, timeout } from "./helpers/recorded-aws";
+import { DELETING, INSTANCE, NOT_FOUND, PASSWORD, PREFIX, START, describeInstance, drill, healthy, listing, prod, statuses, target } from "./helpers/restore-drill-aws";
 
-const [prod] = loadEnvironments(["prod"]);
-const target = targetFromConfig(prod, GLOBAL_PLANE);
-const START = new Date("2026-12-04T10:00:00Z");
-const INSTANCE = drillInstanceId(target.sourceIdentifier, START);
-const PASSWORD = "RecordedDrillPassw0rdNeverPrinted";
-const PREFIX = `${target.sourceIdentifier}/`;
-
-/** A ListObjectsV2 page in S3's shape. */
-function listing(keys: readonly { key: string; modified: string; size: number }[], next?: string): Recorded {
-  const contents = keys
-    .map((k) => `<Contents><Key>${k.key}</Key><LastModified>${k.modified}</LastModified><ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag><ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm><Size>${k.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
-    .join("");
-  return {
-    status: 200,
-    headers: { "content-type": "application/xml", "x-amz-request-id": "6C1B7A2D9E8F0A3B" },
-    body: `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${target.replicaBucket}</Name><Prefix>${PREFIX}</Prefix>${next ? `<NextContinuationToken>${next}</NextContinuationToken>` : ""}<KeyCount>${keys.length}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>${next ? "true" : "false"}</IsTruncated>${contents}</ListBucketResult>`,
-  };
-}
-
-const PAGES = [
-  listing(
-    [
-      { key: `${PREFIX}20261204T071700Z.dump`, modified: "2026-12-04T07:18:40.000Z", size: 48213 },
-      { key: `${PREFIX}20261204T081700Z.dump`, modified: "2026-12-04T08:18:39.000Z", size: 48290 },
-    ],
-    "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=",
-  ),
-  listing([
-    { key: `${PREFIX}20261204T091700Z.dump`, modified: "2026-12-04T09:18:41.000Z", size: 48311 },
-    { key: `${PREFIX}notes.txt`, modified: "2026-12-04T09:30:00.000Z", size: 10 },
-  ]),
-];
-
-const CLUSTER = rdsOk(
-  "DescribeDBClusters",
-  `    <DBClusters>
-      <DBCluster>
-        <DBClusterIdentifier>cdn-prod-regional-uswest-postgres</DBClusterIdentifier>
-        <DBClusterArn>arn:aws:rds:us-west-2:333333333333:cluster:cdn-prod-regional-uswest-postgres</DBClusterArn>
-        <Engine>postgres</Engine>
-        <EngineVersion>16.8</EngineVersion>
-        <Status>available</Status>
-        <DBSubnetGroup>cdn-prod-regional-uswest-postgres</DBSubnetGroup>
-        <DBClusterInstanceClass>db.m6gd.xlarge</DBClusterInstanceClass>
-        <VpcSecurityGroups>
-          <VpcSecurityGroupMembership>
-            <VpcSecurityGroupId>sg-0d2c4b6a8e0f13579</VpcSecurityGroupId>
-            <Status>active</Status>
-          </VpcSecurityGroupMembership>
-        </VpcSecurityGroups>
-        <StorageEncrypted>true</StorageEncrypted>
-        <MultiAZ>true</MultiAZ>
-      </DBCluster>
-    </DBClusters>`,
-);
-
-/** A DBInstance element in RDS's shape. */
-function instanceXml(status: string, endpoint = false): string {
-  return `      <DBInstance>
-        <DBInstanceIdentifier>${INSTANCE}</DBInstanceIdentifier>
-        <DBInstanceClass>db.m6gd.large</DBInstanceClass>
-        <Engine>postgres</Engine>
-        <EngineVersion>16.8</EngineVersion>
-        <DBInstanceStatus>${status}</DBInstanceStatus>
-        <MasterUsername>drill_admin</MasterUsername>
-        <DBName>cdn_global</DBName>${endpoint ? `\n        <Endpoint>\n          <Address>${INSTANCE}.c9akciq32.us-west-2.rds.amazonaws.com</Address>\n          <Port>5432</Port>\n          <HostedZoneId>Z1PVIF0B656C1W</HostedZoneId>\n        </Endpoint>` : ""}
-        <AllocatedStorage>400</AllocatedStorage>
-        <PubliclyAccessible>false</PubliclyAccessible>
-        <StorageEncrypted>true</StorageEncrypted>
-        <MultiAZ>false</MultiAZ>
-        <DBInstanceArn>arn:aws:rds:us-west-2:333333333333:db:${INSTANCE}</DBInstanceArn>
-      </DBInstance>`;
-}
-const describeInstance = (status: string, endpoint = false) => rdsOk("DescribeDBInstances", `    <DBInstances>\n${instanceXml(status, endpoint)}\n    </DBInstances>`);
-const CREATED = rdsOk("CreateDBInstance", instanceXml("creating"));
-const DELETING = rdsOk("DeleteDBInstance", instanceXml("deleting"));
-const NOT_FOUND = rdsError(404, "DBInstanceNotFound", `DBInstance ${INSTANCE} not found.`);
-const DUMP_BYTES = Buffer.from("PGDMP recorded archive bytes");
-const GOT: Recorded = {
-  status: 200,
-  headers: {
-    "content-type": "binary/octet-stream",
-    "last-modified": "Fri, 04 Dec 2026 09:18:41 GMT",
-    etag: '"9b2cf535f27731c974343645a3985328"',
-    "x-amz-server-side-encryption": "aws:kms",
-    "x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:us-west-2:333333333333:key/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d",
-    "x-amz-server-side-encryption-bucket-key-enabled": "true",
-    "x-amz-replication-status": "REPLICA",
-  },
-  body: DUMP_BYTES,
-};
-
-/**
- * The AWS side of a healthy drill: instance `creating` for `pollsUntilAvailable` polls, then
- * `available`; after the delete, `deleting` once, then gone.
- */
-function healthy(aws: () => RecordedAws, pollsUntilAvailable = 3): Script {
-  return {
-    "s3:ListObjectsV2": (req) => (req.query["continuation-token"] ? PAGES[1] : PAGES[0]),
-    "s3:GetObject": [GOT],
-    "rds:DescribeDBClusters": [CLUSTER],
-    "rds:CreateDBInstance": [CREATED],
-    "rds:DeleteDBInstance": [DELETING],
-    "rds:DescribeDBInstances": (_req, n) => {
-      const requests = aws().requests;
-      const deletedAt = requests.findIndex((r) => r.call === "rds:DeleteDBInstance");
-      if (deletedAt >= 0) {
-        const sinceDelete = requests.slice(deletedAt).filter((r) => r.call === "rds:DescribeDBInstances").length;
-        return sinceDelete < 2 ? describeInstance("deleting", true) : NOT_FOUND;
-      }
-      return n < pollsUntilAvailable ? describeInstance("creating") : describeInstance("available", true);
-    },
-  };
-}
-
-/** Drill dependencies over a fake clock; restore and probe are recorded unless replaced. */
-function deps(aws: RecordedAws, overrides: Partial<DrillDeps> = {}) {
-  let now = START.getTime();
-  const log: string[] = [];
-  const restored: { file: string; to: unknown }[] = [];
-  const workDir = mkdtempSync(join(tmpdir(), "cdn-drill-test-"));
-  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
-  const d: DrillDeps = {
-    rds: aws.rds(target.region),
-    s3: aws.s3(target.region),
-    now: () => new Date(now),
-    sleep: async (ms) => {
-      now += ms;
-    },
-    restore: async (file, to) => {
-      restored.push({ file, to });
-      expect(readFileSync(file)).toEqual(DUMP_BYTES);
-      now += 120_000; // two minutes of pg_restore
-    },
-    probe: async (): Promise<ProbeResult> => ({ tables: 12, detail: "cdn_global on PostgreSQL 16.8" }),
-    workDir,
-    password: () => PASSWORD,
-    log: (line) => log.push(line),
-    ...overrides,
-  };
-  return { d, log, restored, advance: (ms: number) => (now += ms) };
-}
-
-/** Runs a drill with `script` (built lazily so it can look at the recorded requests). */
-async function drill(script: (aws: () => RecordedAws) => Script, overrides: Partial<DrillDeps> = {}, options = {}) {
-  let aws!: RecordedAws;
-  aws = new RecordedAws(script(() => aws));
-  const { d, log, restored } = deps(aws, overrides);
-  const report = await runRestoreDrill(target, d, { pollIntervalMs: 30_000, ...options });
-  return { report, aws, log, restored };
-}
-
-const statuses = (report: { steps: readonly { step: string; status: string }[] }) => Object.fromEntries(report.steps.map((s) => [s.step, s.status]));
 
 describe("restore drill target from the config", () => {
   it("restores the global plane's copy in the first regional region, on the regional plane's network and key", () => {
@@ -373,105 +208,32 @@ describe("failures are reported as failures, and what was created is deleted", (
   });
 });
 
-// ---------------------------------------------------------------------------------------------
-// A real restore: pg_dump of a real database, replayed through the recorded S3 GetObject, restored
-// with the real pg_restore into a real PostgreSQL on loopback, probed with the real psql.
-
-const PG_BIN = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"].find((d) => existsSync(join(d, "initdb")) && existsSync(join(d, "pg_restore")));
-if (!PG_BIN) {
-  if (process.env.CDN_REQUIRE_REAL_SERVERS === "1") throw new Error("CDN_REQUIRE_REAL_SERVERS=1 but PostgreSQL (initdb, pg_restore) is not installed");
-  console.warn("!!! SKIPPING the real-PostgreSQL restore drill: PostgreSQL is not installed (apt-get install -y postgresql) !!!");
-}
-
-describe.skipIf(!PG_BIN)("a drill that restores a real dump into a real PostgreSQL", () => {
-  const bin = (name: string) => join(PG_BIN!, name);
-  const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  const user = asRoot ? { uid: Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout), gid: Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout) } : undefined;
-  const dir = mkdtempSync(join(tmpdir(), "cdn-drill-pg-"));
-  let port = 0;
-  let server: ReturnType<typeof import("node:child_process").spawn> | undefined;
-  const sh = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const r = spawnSync(cmd, args, { encoding: "utf8", uid: user?.uid, gid: user?.gid, env: { ...process.env, ...env } });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stdout}${r.stderr}`);
-    return r.stdout;
-  };
-
-  beforeAll(async () => {
-    if (user) chownSync(dir, user.uid, user.gid);
-    port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, "127.0.0.1", () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    sh(bin("initdb"), ["-D", join(dir, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-    const { spawn } = await import("node:child_process");
-    server = spawn(bin("postgres"), ["-D", join(dir, "data"), "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"], { uid: user?.uid, gid: user?.gid, stdio: "ignore" });
-    const psql = (sql: string, db = "postgres") => sh(bin("psql"), ["-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", db, "-c", sql]);
-    for (let i = 0; ; i++) {
+describe("the command line", () => {
+  it("names the mistake in bad arguments", () => {
+    const mistake = (...args: string[]) => {
       try {
-        psql("select 1");
-        break;
+        parseDrillArgs(args);
       } catch (error) {
-        if (i > 100) throw error;
-        await new Promise((r) => setTimeout(r, 100));
+        expect(error).toBeInstanceOf(DrillError);
+        return (error as Error).message;
       }
-    }
-    // The source: a database with the platform's kind of data.
-    psql("create database source_db");
-    psql("create table bundles (id int primary key, name text not null); insert into bundles values (1, 'edge-config'), (2, 'routing'); create table regions (key text primary key)", "source_db");
-    sh(bin("pg_dump"), ["--format=custom", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", `--file=${join(dir, "source.dump")}`, "source_db"]);
-    // The "temporary instance": an empty database owned by the drill's master user, as RDS creates it.
-    psql(`create role drill_admin login password '${PASSWORD}'`);
-    psql("create database cdn_global owner drill_admin");
-  }, 60_000);
-
-  afterAll(async () => {
-    server?.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 300));
-    rmSync(dir, { recursive: true, force: true });
+      throw new Error(`${args.join(" ")} parsed`);
+    };
+    expect(mistake()).toBe("name exactly one environment");
+    expect(mistake("prod", "staging")).toBe("name exactly one environment");
+    expect(mistake("prod", "--plane")).toBe("--plane needs a value");
+    expect(mistake("prod", "--bogus", "x")).toBe("unknown option(s) --bogus");
+    expect(mistake("prod", "--plane", "moon")).toBe("--plane must be global or regional-<key>, got moon");
   });
 
-  it("restores every table and the probe counts them", async () => {
-    const dumpBytes = readFileSync(join(dir, "source.dump"));
-    // Dialled like a tunnel: the RDS endpoint name as host (never resolved), the loopback as hostaddr.
-    const { report } = await drill((a) => ({ ...healthy(a), "s3:GetObject": [{ ...GOT, body: dumpBytes }] }), {
-      ...pgTools({ sslMode: "disable", binDir: PG_BIN }),
-      connectVia: (endpoint) => ({ host: endpoint.host, hostaddr: "127.0.0.1", port }),
-    });
-    expect(report.problems).toEqual([]);
-    expect(report.passed).toBe(true);
-    expect(report.probe?.tables).toBe(2);
-    expect(report.probe?.detail).toMatch(/^cdn_global on PostgreSQL \d+/);
-    const rows = sh(bin("psql"), ["-X", "-A", "-t", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "cdn_global", "-c", "select string_agg(name, ',' order by id) from bundles"]);
-    expect(rows.trim()).toBe("edge-config,routing");
-  }, 60_000);
-
-  it("a corrupt archive fails the restore with pg_restore's reason", async () => {
-    const { report } = await drill((a) => ({ ...healthy(a), "s3:GetObject": [{ ...GOT, body: Buffer.from("not a dump") }] }), {
-      ...pgTools({ sslMode: "disable", binDir: PG_BIN }),
-      connectVia: () => ({ host: "127.0.0.1", port }),
-    });
-    expect(report.passed).toBe(false);
-    expect(report.problems[0]).toMatch(/^restore: pg_restore exited 1: .*(input file|archive)/);
-    expect(report.cleanup).toBe("deleted");
-  }, 60_000);
-});
-
-describe("the CLI", () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "..", "tools", "bin", "restore-drill.ts"), ...args], { encoding: "utf8" });
-
-  it("exits 2 with the usage on bad arguments, without calling AWS", () => {
-    for (const args of [[], ["prod", "--plane"], ["prod", "--bogus", "x"]]) {
-      const r = cli(...args);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toContain("usage: npm run drill:restore");
-    }
+  it("parses the environment, the plane and the options", () => {
+    expect(parseDrillArgs(["--", "prod"])).toEqual({ env: "prod", plane: GLOBAL_PLANE, flags: {} });
+    expect(parseDrillArgs(["prod", "--plane", "regional-uswest", "--ca-file", "rds.pem"])).toEqual({ env: "prod", plane: regionalPlane("uswest"), flags: { plane: "regional-uswest", "ca-file": "rds.pem" } });
   });
 
-  it("rejects an unknown plane", () => {
-    const r = cli("prod", "--plane", "moon");
+  it("the CLI exits 2 with the mistake and the usage, without calling AWS", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "..", "tools", "bin", "restore-drill.ts"), "prod", "--plane", "moon"], { encoding: "utf8" });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("--plane must be global or regional-<key>");
+    expect(r.stderr).toBe("--plane must be global or regional-<key>, got moon\nusage: npm run drill:restore -- <env> [--plane global|regional-<key>] [--instance-class <class>] [--tunnel <host:port>] [--ca-file <pem>] [--subnet-group <name> --security-group <id,...> --kms-key <id>] [--json <file>]\n");
   });
 });

@@ -39,7 +39,9 @@ import {
   databaseName,
   dumpReplicaBucketName,
   planeInRegion,
+  GLOBAL_PLANE,
   planesOf,
+  regionalPlane,
   type PlaneRef,
 } from "../src/config/naming";
 
@@ -423,6 +425,47 @@ export class DrillError extends Error {
     super(message);
     this.name = "DrillError";
   }
+}
+
+/** The command line (tools/bin/restore-drill.ts documents the options). */
+export const DRILL_USAGE =
+  "usage: npm run drill:restore -- <env> [--plane global|regional-<key>] [--instance-class <class>] [--tunnel <host:port>] [--ca-file <pem>] [--subnet-group <name> --security-group <id,...> --kms-key <id>] [--json <file>]";
+
+/** The drill's parsed command line. */
+export interface DrillArgs {
+  /** The environment whose copy is restored. */
+  readonly env: string;
+  /** Whose copy: the global plane or a regional one. */
+  readonly plane: PlaneRef;
+  /** The options by name (without the dashes). */
+  readonly flags: Readonly<Record<string, string>>;
+}
+
+/** Parses the drill's arguments; throws a DrillError naming the mistake. */
+export function parseDrillArgs(argv: readonly string[]): DrillArgs {
+  const args = argv.filter((a) => a !== "--");
+  const flags: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i].startsWith("--")) {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new DrillError(`${args[i]} needs a value`);
+      flags[args[i].slice(2)] = value;
+      i++;
+    } else positional.push(args[i]);
+  }
+  const known = ["plane", "instance-class", "tunnel", "ca-file", "subnet-group", "security-group", "kms-key", "json"];
+  const unknown = Object.keys(flags).filter((f) => !known.includes(f));
+  if (unknown.length) throw new DrillError(`unknown option(s) ${unknown.map((f) => `--${f}`).join(", ")}`);
+  if (positional.length !== 1) throw new DrillError("name exactly one environment");
+  return { env: positional[0], plane: planeRef(flags.plane), flags };
+}
+
+function planeRef(value = "global"): PlaneRef {
+  if (value === "global") return GLOBAL_PLANE;
+  const key = /^regional-([a-z][a-z0-9]{1,19})$/.exec(value)?.[1];
+  if (!key) throw new DrillError(`--plane must be global or regional-<key>, got ${value}`);
+  return regionalPlane(key);
 }
 
 /** A random master password RDS accepts (letters and digits only, 32 characters). */

@@ -8,7 +8,7 @@
  * then a missing binary throws, so the suite fails instead of silently skipping.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -18,7 +18,11 @@ export type RealBinary =
   | "postgres"
   | "initdb"
   | "pg_basebackup"
+  | "pg_dump"
+  | "pg_restore"
   | "psql"
+  | "bash"
+  | "jq"
   | "openssl"
   | "prometheus"
   | "promtool"
@@ -31,7 +35,11 @@ const NAMES: Record<RealBinary, readonly string[]> = {
   postgres: ["postgres"],
   initdb: ["initdb"],
   pg_basebackup: ["pg_basebackup"],
+  pg_dump: ["pg_dump"],
+  pg_restore: ["pg_restore"],
   psql: ["psql"],
+  bash: ["bash"],
+  jq: ["jq"],
   openssl: ["openssl"],
   prometheus: ["prometheus"],
   promtool: ["promtool"],
@@ -78,7 +86,7 @@ export function realServers<B extends RealBinary>(suite: string, binaries: reado
     else missing.push(b);
   }
   if (missing.length === 0) return found;
-  const hint = "install with: apt-get install -y --no-install-recommends postgresql prometheus prometheus-alertmanager prometheus-node-exporter openssl";
+  const hint = "install with: apt-get install -y --no-install-recommends postgresql prometheus prometheus-alertmanager prometheus-node-exporter openssl jq";
   if (REAL_SERVERS_REQUIRED) {
     throw new Error(`${suite}: CDN_REQUIRE_REAL_SERVERS=1 but ${missing.join(", ")} not found; ${hint}`);
   }
@@ -143,13 +151,60 @@ export async function waitFor(what: string | (() => string), condition: () => bo
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}${last ? `: ${String(last)}` : ""}`);
 }
 
-/** Runs a command to completion; throws with its output when it fails. */
-export function run(command: string, args: readonly string[], options: { user?: { uid: number; gid: number }; env?: NodeJS.ProcessEnv; input?: string } = {}): string {
-  const result = spawnSync(command, args, { encoding: "utf8", uid: options.user?.uid, gid: options.user?.gid, env: options.env ?? process.env, input: options.input });
+/** How to run a command: as whom, with which environment and standard input. */
+export interface RunOptions {
+  readonly user?: { uid: number; gid: number };
+  readonly env?: NodeJS.ProcessEnv;
+  readonly input?: string;
+}
+
+/** How a command ended. */
+export interface Executed {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to completion (at most a minute) and returns how it ended; throws only when it cannot start. */
+export function exec(command: string, args: readonly string[], options: RunOptions = {}): Executed {
+  const result = spawnSync(command, args, { encoding: "utf8", uid: options.user?.uid, gid: options.user?.gid, env: options.env ?? process.env, input: options.input, timeout: 60_000 });
   if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a command to completion; throws with its output when it fails. */
+export function run(command: string, args: readonly string[], options: RunOptions = {}): string {
+  const result = exec(command, args, options);
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${result.stdout}${result.stderr}`);
   return result.stdout;
 }
+
+/** A certificate authority and a server certificate for `localhost` it signed. */
+export interface TestPki {
+  /** CA certificate (PEM file): what the probe trusts. */
+  readonly caFile: string;
+  /** A second, unrelated CA: verification against it must fail. */
+  readonly otherCaFile: string;
+  /** Server certificate and key (readable by the server's user). */
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/** Generates a CA, an unrelated CA and a server certificate with SAN DNS:localhost only. */
+export function makePki(openssl: string, dir: string, owner?: { uid: number; gid: number }): TestPki {
+  const p = (f: string) => join(dir, f);
+  const subj = (cn: string) => ["-subj", `/CN=${cn}`];
+  for (const ca of ["ca", "other-ca"]) {
+    run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p(`${ca}.key`), "-out", p(`${ca}.pem`), "-days", "2", ...subj(`cdn-verify test ${ca}`), "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  }
+  run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", p("server.key"), "-out", p("server.csr"), ...subj("localhost")]);
+  writeFileSync(p("server.ext"), "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+  run(openssl, ["x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"), "-CAcreateserial", "-out", p("server.crt"), "-days", "2", "-extfile", p("server.ext")]);
+  chmodSync(p("server.key"), 0o600);
+  if (owner) for (const f of ["server.key", "server.crt"]) chownSync(p(f), owner.uid, owner.gid);
+  return { caFile: p("ca.pem"), otherCaFile: p("other-ca.pem"), certFile: p("server.crt"), keyFile: p("server.key") };
+}
+
 
 /** A long-running server process with its output captured; stop it with {@link ServerProcess.stop}. */
 export class ServerProcess {

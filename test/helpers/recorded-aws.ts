@@ -7,6 +7,7 @@
 import { Readable } from "node:stream";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 
 /** One recorded HTTP response. */
 export interface Recorded {
@@ -79,14 +80,22 @@ export class RecordedAws {
     return this.requests.filter((r) => r.call === call);
   }
 
-  /** An RDS client for `region` answered by this fake (static test credentials; `maxAttempts` retries). */
+  /**
+   * An RDS client for `region` answered by this fake (static test credentials; `maxAttempts` attempts).
+   * The SDK's standard retry strategy decides what to retry, with no wait between attempts: the tests
+   * are about which errors are retried, not how long the back-off is.
+   */
   rds(region: string, maxAttempts = 3): RDSClient {
-    return new RDSClient({ region, maxAttempts, credentials: { accessKeyId: "AKIDRECORDEDTEST", secretAccessKey: "recorded" }, requestHandler: this.handler("rds") });
+    return new RDSClient({ region, ...this.common(maxAttempts), requestHandler: this.handler("rds") });
   }
 
-  /** An S3 client for `region` answered by this fake. */
+  /** An S3 client for `region` answered by this fake (as {@link rds}). */
   s3(region: string, maxAttempts = 3): S3Client {
-    return new S3Client({ region, maxAttempts, credentials: { accessKeyId: "AKIDRECORDEDTEST", secretAccessKey: "recorded" }, requestHandler: this.handler("s3") });
+    return new S3Client({ region, ...this.common(maxAttempts), requestHandler: this.handler("s3") });
+  }
+
+  private common(maxAttempts: number) {
+    return { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, 0), credentials: { accessKeyId: "AKIDRECORDEDTEST", secretAccessKey: "recorded" } };
   }
 
   private handler(service: "rds" | "s3") {

@@ -21,48 +21,19 @@ import { join } from "node:path";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { loadEnvironments } from "../../src/config/environments";
-import { GLOBAL_PLANE, regionalPlane, type PlaneRef } from "../../src/config/naming";
-import { DrillError, formatReport, pgTools, randomPassword, runRestoreDrill, targetFromConfig } from "../restore-drill";
-
-const USAGE = "usage: npm run drill:restore -- <env> [--plane global|regional-<key>] [--instance-class <class>] [--tunnel <host:port>] [--ca-file <pem>] [--subnet-group <name> --security-group <id,...> --kms-key <id>] [--json <file>]";
-
-function parse(argv: readonly string[]): { env: string; flags: Record<string, string> } {
-  const args = argv.filter((a) => a !== "--");
-  const flags: Record<string, string> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i].startsWith("--")) {
-      const value = args[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new DrillError(`${args[i]} needs a value`);
-      flags[args[i].slice(2)] = value;
-      i++;
-    } else positional.push(args[i]);
-  }
-  const known = ["plane", "instance-class", "tunnel", "ca-file", "subnet-group", "security-group", "kms-key", "json"];
-  const unknown = Object.keys(flags).filter((f) => !known.includes(f));
-  if (unknown.length) throw new DrillError(`unknown option(s) ${unknown.map((f) => `--${f}`).join(", ")}`);
-  if (positional.length !== 1) throw new DrillError("name exactly one environment");
-  return { env: positional[0], flags };
-}
-
-function planeRef(value = "global"): PlaneRef {
-  if (value === "global") return GLOBAL_PLANE;
-  const key = /^regional-([a-z][a-z0-9]{1,19})$/.exec(value)?.[1];
-  if (!key) throw new DrillError(`--plane must be global or regional-<key>, got ${value}`);
-  return regionalPlane(key);
-}
+import { DRILL_USAGE, DrillError, formatReport, parseDrillArgs, pgTools, randomPassword, runRestoreDrill, targetFromConfig, type DrillArgs } from "../restore-drill";
 
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
+  let parsed: DrillArgs;
   try {
-    parsed = parse(process.argv.slice(2));
+    parsed = parseDrillArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`${(error as Error).message}\n${DRILL_USAGE}\n`);
     return 2;
   }
-  const { env: name, flags } = parsed;
+  const { env: name, plane, flags } = parsed;
   const [env] = loadEnvironments([name]);
-  const target = targetFromConfig(env, planeRef(flags.plane), {
+  const target = targetFromConfig(env, plane, {
     instanceClass: flags["instance-class"],
     subnetGroup: flags["subnet-group"],
     securityGroupIds: flags["security-group"]?.split(",").filter(Boolean),

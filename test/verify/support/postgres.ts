@@ -3,41 +3,15 @@
  * certificate signed by a CA generated here (openssl), for the SQL probe's tests. The standby plays
  * the RDS reader endpoint: `pg_is_in_recovery()` is true there and it refuses writes.
  */
-import { chmodSync, chownSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, run, ServerProcess, tempDir, unprivilegedUser, waitFor, type RealBinary } from "../../helpers/real-servers";
+import { freePort, makePki, run, ServerProcess, tempDir, unprivilegedUser, waitFor, type RealBinary, type TestPki } from "../../helpers/real-servers";
 
 /** The binaries this support module needs. */
 export const POSTGRES_BINARIES = ["postgres", "initdb", "pg_basebackup", "psql", "openssl"] as const satisfies readonly RealBinary[];
 
 /** Paths of those binaries. */
 export type PostgresBinaries = Record<(typeof POSTGRES_BINARIES)[number], string>;
-
-/** A certificate authority and a server certificate for `localhost` it signed. */
-export interface TestPki {
-  /** CA certificate (PEM file): what the probe trusts. */
-  readonly caFile: string;
-  /** A second, unrelated CA: verification against it must fail. */
-  readonly otherCaFile: string;
-  /** Server certificate and key (readable by the server's user). */
-  readonly certFile: string;
-  readonly keyFile: string;
-}
-
-/** Generates a CA, an unrelated CA and a server certificate with SAN DNS:localhost only. */
-export function makePki(openssl: string, dir: string, owner?: { uid: number; gid: number }): TestPki {
-  const p = (f: string) => join(dir, f);
-  const subj = (cn: string) => ["-subj", `/CN=${cn}`];
-  for (const ca of ["ca", "other-ca"]) {
-    run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p(`${ca}.key`), "-out", p(`${ca}.pem`), "-days", "2", ...subj(`cdn-verify test ${ca}`), "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
-  }
-  run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", p("server.key"), "-out", p("server.csr"), ...subj("localhost")]);
-  writeFileSync(p("server.ext"), "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
-  run(openssl, ["x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"), "-CAcreateserial", "-out", p("server.crt"), "-days", "2", "-extfile", p("server.ext")]);
-  chmodSync(p("server.key"), 0o600);
-  if (owner) for (const f of ["server.key", "server.crt"]) chownSync(p(f), owner.uid, owner.gid);
-  return { caFile: p("ca.pem"), otherCaFile: p("other-ca.pem"), certFile: p("server.crt"), keyFile: p("server.key") };
-}
 
 /** The running pair. */
 export interface PostgresPair {
