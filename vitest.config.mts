@@ -1,12 +1,29 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * The real-Terraform test runs for most of the suite's time, mostly in Terraform processes of its own:
- * it starts first (on a clean clone vitest would start small files last), then the cdktf CLI test, and
- * the other worker runs every other file meanwhile.
+ * The suites that start processes: real Terraform, the cdktf CLI, the entry points as child processes,
+ * PostgreSQL, Prometheus, Alertmanager. `npm run test:unit` (CDN_TEST_UNIT=1) leaves them out: the inner
+ * loop. `npm test` and CI run everything.
  */
-const SLOW_FIRST = [/\/terraform\.test\.ts$/, /\/cdktf-cli\.test\.ts$/];
+const PROCESS_SUITES = [
+  "test/terraform.test.ts",
+  "test/cdktf-cli.test.ts",
+  "test/entrypoints.test.ts",
+  "test/database-user-sql.test.ts",
+  "test/restore-drill-pg.test.ts",
+  "test/alerting-rules.test.ts",
+  "test/verify/sql-probe.test.ts",
+  "test/verify/prometheus.test.ts",
+];
+const UNIT_ONLY = process.env.CDN_TEST_UNIT === "1";
+
+/**
+ * The real-Terraform test runs for most of the suite's time, mostly in Terraform processes of its own:
+ * it starts first (on a clean clone vitest would start small files last), then the other long suites
+ * that wait on processes, and the other worker runs every other file meanwhile.
+ */
+const SLOW_FIRST = [/\/terraform\.test\.ts$/, /\/sql-probe\.test\.ts$/, /\/cdktf-cli\.test\.ts$/, /\/entrypoints\.test\.ts$/];
 class SlowFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
@@ -21,8 +38,10 @@ class SlowFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    exclude: [...configDefaults.exclude, ...(UNIT_ONLY ? PROCESS_SUITES : [])],
     // Every real environment is synthesized once per run, here, and shared by the test files.
     globalSetup: ["test/setup/global-synth.ts"],
+    setupFiles: ["test/setup/synth-speedups.ts"],
     // Test files of one worker share loaded modules (cdktf and the provider bindings load once per
     // worker, not once per file). No test mocks modules or changes process-wide state for long.
     isolate: false,
@@ -35,5 +54,9 @@ export default defineConfig({
     // (vitest -u) records them on purpose, for review in the diff.
     update: "none",
     reporters: ["default"],
+    // Transformed modules cached on disk between runs (node_modules/.experimental-vitest-cache, keyed by
+    // content): the inner loop stops re-transforming ~300 unchanged TypeScript files. A clean clone
+    // (CI) starts without it.
+    experimental: { fsModuleCache: true },
   },
 });

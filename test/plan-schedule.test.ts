@@ -142,30 +142,3 @@ describe("stackOfKey", () => {
   });
 });
 
-describe("tools/bin/plan-schedule.ts", () => {
-  it("writes the plan matrix, the deferred and blocking counts to GITHUB_OUTPUT and the schedule to --out", async () => {
-    const { mkdtempSync, readFileSync, writeFileSync, mkdirSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const { spawnSync } = await import("node:child_process");
-    const dir = mkdtempSync(join(tmpdir(), "cdn-schedule-cli-"));
-    mkdirSync(join(dir, "states"));
-    writeFileSync(join(dir, "states", "staging.json"), JSON.stringify({ environment: "staging", prefix: PREFIX, unavailable: "no plan role configured" }));
-    writeFileSync(join(dir, "states", "prod.json"), JSON.stringify({ environment: "prod", prefix: PREFIX, listing: listing(["prod-regional-useast"]), summaries: { [`${PREFIX}/prod-regional-useast.tfstate`]: { resources: 3 } } }));
-    writeFileSync(join(dir, "github-output"), "");
-    const result = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "..", "tools", "bin", "plan-schedule.ts"), "--outdir", synth.outdir, "--states", join(dir, "states"), "--format", "github", "--out", join(dir, "schedule.json"), "--runners"], {
-      cwd: join(__dirname, ".."),
-      env: { ...process.env, GITHUB_OUTPUT: join(dir, "github-output"), GITHUB_RUN_ID: "7", GITHUB_RUN_ATTEMPT: "1" },
-      encoding: "utf8",
-    });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    const outputs = Object.fromEntries(readFileSync(join(dir, "github-output"), "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-    expect(JSON.parse(outputs.matrix).include.map((e: { stack: string }) => e.stack)).toEqual(["prod-global"]);
-    expect(outputs.count).toBe("1");
-    expect(JSON.parse(outputs.deferred)).toEqual(["staging-global", "prod-regional-uswest", "staging-regional-uswest"]);
-    expect(outputs.blocking).toBe("1");
-    expect(result.stdout).toContain("::error title=removed stack prod-regional-useast::");
-    expect(JSON.parse(readFileSync(join(dir, "schedule.json"), "utf8")).removed[0].stack).toBe("prod-regional-useast");
-  });
-});

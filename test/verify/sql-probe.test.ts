@@ -107,9 +107,9 @@ describe.skipIf(!bin)("SQL probe against a real PostgreSQL with TLS", () => {
     await probe.waitFor("VERIFY drill.ready=1");
     await new Promise((r) => setTimeout(r, 500));
     await pg.primary.stop("SIGINT"); // fast shutdown: every session is cut, like a failover
-    const downAt = Date.now();
     await probe.waitFor("VERIFY drill.outage-started-at-seq=");
-    await new Promise((r) => setTimeout(r, Math.max(0, 1500 - (Date.now() - downAt))));
+    // Down for 1.5 s from the moment the probe saw it (on a loaded machine it may see it late).
+    await new Promise((r) => setTimeout(r, 1500));
     pg.primary.start();
     await pg.waitReady();
     const { code, output } = await probe.done;
@@ -118,7 +118,7 @@ describe.skipIf(!bin)("SQL probe against a real PostgreSQL with TLS", () => {
     expect(numbers.outages, output).toBe(1);
     expect(numbers.lost).toBe(0);
     expect(numbers.acked).toBeGreaterThan(10);
-    // The outage lasted at least the 1.5 s the server was down, and not absurdly longer.
+    // The outage lasted at least the 1.5 s the server was down after the probe saw it, and not absurdly longer.
     expect(numbers.maxWriteGapSeconds).toBeGreaterThanOrEqual(1.2);
     expect(numbers.maxWriteGapSeconds).toBeLessThan(15);
     expect(numbers.reconnectSeconds).toBeGreaterThanOrEqual(1);

@@ -1,0 +1,2 @@
+import { installSynthSpeedups } from "../../src/app/perf";
+installSynthSpeedups();
