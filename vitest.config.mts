@@ -41,7 +41,6 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, ...(UNIT_ONLY ? PROCESS_SUITES : [])],
     // Every real environment is synthesized once per run, here, and shared by the test files.
     globalSetup: ["test/setup/global-synth.ts"],
-    setupFiles: ["test/setup/synth-speedups.ts"],
     // Test files of one worker share loaded modules (cdktf and the provider bindings load once per
     // worker, not once per file). No test mocks modules or changes process-wide state for long.
     isolate: false,

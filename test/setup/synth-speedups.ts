@@ -1,2 +1,0 @@
-import { installSynthSpeedups } from "../../src/app/perf";
-installSynthSpeedups();
