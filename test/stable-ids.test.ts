@@ -15,7 +15,7 @@ import { cidrKey, principalKey } from "../src/lib/ids";
 import type { TfDocument } from "../src/app/synth-output";
 import { listRemovalProblems } from "../tools/list-removal";
 import type { StackTree } from "../tools/infra-diff";
-import { synthesize, stack } from "./helpers/synth";
+import { synthesize, synthesizeAll, stack } from "./helpers/synth";
 import { DATABASE_TEST_PROPS } from "./helpers/database-props";
 
 const PROD = ENVIRONMENTS.prod.data;
@@ -111,7 +111,7 @@ describe("the guard itself", () => {
 });
 
 describe("migration from the position-keyed addresses", () => {
-  const synth = synthesize([loadEnvironment(PROD, "environments/prod.ts")]);
+  const synth = synthesizeAll(); // the real prod, synthesized once per test run
   const moved = (name: string): { from: string; to: string }[] => (stack(synth, name) as any).moved ?? [];
 
   it("moves the recorded legacy addresses of prod-global to the content-keyed ones", () => {

@@ -71,6 +71,14 @@ export function synthesizeAll(): Synthesized {
   return cached;
 }
 
+/** The output directory of every real environment synthesized with the smoke-test app on (verify's view), once per run. */
+export function synthesizedForVerify(): string {
+  const { verify } = inject("synth");
+  const ended = waitForChild(verify.doneFile, "synthesizing every environment with the smoke-test app");
+  if (ended.status !== 0) throw new Error(`synthesizing every environment with the smoke-test app failed (exit ${ended.status}):\n${ended.stderr}`);
+  return verify.outdir;
+}
+
 /** `npm run synth` of every real environment as the global setup ran it: output directory, exit code, stdout, stderr. */
 export function synthCliRun(): ChildResult & { readonly outdir: string } {
   const { cli } = inject("synth");

@@ -31,6 +31,8 @@ export interface SharedSynth {
   readonly library: { readonly outdir: string; readonly policyFile: string; readonly doneFile: string };
   /** The `npm run synth` run: its output directory and its done file. */
   readonly cli: { readonly outdir: string; readonly doneFile: string };
+  /** Every environment with the smoke-test app forced on, as `npm run verify` synthesizes them (its targets). */
+  readonly verify: { readonly outdir: string; readonly policyFile: string; readonly doneFile: string };
 }
 
 declare module "vitest" {
@@ -81,12 +83,14 @@ export default function setup(project: TestProject): () => Promise<void> {
     dir,
     library: { outdir: join(dir, "library"), policyFile: join(dir, "library.policy.json"), doneFile: join(dir, "library.done.json") },
     cli: { outdir: join(dir, "cli"), doneFile: join(dir, "cli.done.json") },
+    verify: { outdir: join(dir, "verify"), policyFile: join(dir, "verify.policy.json"), doneFile: join(dir, "verify.done.json") },
   };
   // The cdktf CLI's variables must not leak in from a parent process: this is `npm run synth` in a terminal.
   const clean = { CDKTF_CONTEXT_JSON: undefined, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: undefined, CDN_SYNTH_QUIET: "", CDN_ENVIRONMENTS: "" };
   const running = Promise.all([
     start([join("test", "setup", "synth-library.ts"), shared.library.outdir, shared.library.policyFile], clean, shared.library.doneFile),
     start([join("src", "app", "main.ts")], { ...clean, CDN_ENVIRONMENTS: CLI_ENVIRONMENT, CDKTF_OUTDIR: shared.cli.outdir }, shared.cli.doneFile),
+    start([join("test", "setup", "synth-library.ts"), shared.verify.outdir, shared.verify.policyFile, "--smoke-test-app"], clean, shared.verify.doneFile),
   ]);
   project.provide("synth", shared);
   return async () => {

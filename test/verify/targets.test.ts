@@ -8,7 +8,7 @@ import { GLOBAL_PLANE, clusterName, databaseClusterIdentifier, databaseName, reg
 import { restrictedViolations } from "../../tools/verify/pod-security";
 import { IMAGES, PROBE_SCRIPTS, jobName, newRunId, probeJob, runSelector, scriptsConfigMap } from "../../tools/verify/probes/manifests";
 import { smokeTestManifests } from "../../tools/verify/smoke-app";
-import { defaultScrapeJobs, planeTargets, resolveName } from "../../tools/verify/targets";
+import { defaultScrapeJobs, planeTargets, resolveName, synthesizeTargets } from "../../tools/verify/targets";
 import { allEnvironments, resourcesOf, stack, synthesizeAll } from "../helpers/synth";
 import { environment } from "./support/world";
 
@@ -31,6 +31,12 @@ describe("targets from the synthesized stacks", () => {
         expect(t.smokeTest.enabled).toBe(env.smokeTestApp);
       }
     }
+  });
+
+  it("verify's own synthesis (one environment, smoke-test app forced on) gives the same targets as the run's shared one", () => {
+    const { env, targets } = environment("staging");
+    expect(env.smokeTestApp).toBe(false);
+    expect(synthesizeTargets(env)).toEqual(targets);
   });
 
   it("follows the stacks: node group minimums, add-on pins and the peering port come from the synthesized JSON", () => {

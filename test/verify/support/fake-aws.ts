@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { createAwsPort, type AwsPort } from "../../../tools/verify/io/aws";
 import type { PlaneTarget } from "../../../tools/verify/targets";
 
@@ -131,7 +132,8 @@ export function fakeAws(targets: readonly PlaneTarget[], overrides: Partial<AwsB
   const port = createAwsPort(
     {
       requestHandler: requestHandler as never,
-      maxAttempts: 2,
+      // The SDK's standard retry decisions, two attempts, no back-off wait.
+      retryStrategy: new ConfiguredRetryStrategy(2, 0),
       credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
     },
     timeoutMs,

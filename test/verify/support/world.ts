@@ -7,7 +7,9 @@ import type { EnvironmentConfig } from "../../../src/config/schema";
 import type { HttpsResult } from "../../../tools/verify/checks/smoke";
 import type { CheckResult } from "../../../tools/verify/model";
 import { AbortedError, runVerify, type VerifyDeps, type VerifyOptions } from "../../../tools/verify/run";
-import { synthesizeTargets, type PlaneTarget } from "../../../tools/verify/targets";
+import { readSynthOutput, type SynthOutput } from "../../../src/app/synth-output";
+import { planeTargets, type PlaneTarget } from "../../../tools/verify/targets";
+import { synthesizedForVerify } from "../../helpers/synth";
 import { endpointIdOf, fakeAws, type AwsBehaviour, type FakeAws } from "./fake-aws";
 import { FakeCluster, type FakeClusterOptions, type ProbePlan } from "./fake-cluster";
 
@@ -16,12 +18,18 @@ export const RUN_ID = "20260501t101200-ab12";
 
 const targetsCache = new Map<string, { env: EnvironmentConfig; targets: PlaneTarget[] }>();
 
-/** An environment and its targets (synthesized once per test file). */
+let verifyOutput: SynthOutput | undefined;
+
+/**
+ * An environment and its targets, from the stacks as `npm run verify` synthesizes them (the smoke-test
+ * app on; synthesized once per test run by the global setup, read once per worker).
+ */
 export function environment(name: string): { env: EnvironmentConfig; targets: PlaneTarget[] } {
   let found = targetsCache.get(name);
   if (!found) {
     const [env] = loadEnvironments([name]);
-    found = { env, targets: synthesizeTargets(env) };
+    verifyOutput ??= readSynthOutput(synthesizedForVerify());
+    found = { env, targets: planeTargets(env, verifyOutput.stacks) };
     targetsCache.set(name, found);
   }
   return found;
