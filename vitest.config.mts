@@ -10,6 +10,7 @@ const PROCESS_SUITES = [
   "test/terraform.test.ts",
   "test/cdktf-cli.test.ts",
   "test/entrypoints.test.ts",
+  "test/infra-diff-e2e.test.ts",
   "test/database-user-sql.test.ts",
   "test/restore-drill-pg.test.ts",
   "test/alerting-rules.test.ts",
@@ -41,6 +42,8 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, ...(UNIT_ONLY ? PROCESS_SUITES : [])],
     // Every real environment is synthesized once per run, here, and shared by the test files.
     globalSetup: ["test/setup/global-synth.ts"],
+    // cdktf's token-creation stack traces are skipped in the workers (Error stack traces are not).
+    setupFiles: ["test/setup/token-traces.ts"],
     // Test files of one worker share loaded modules (cdktf and the provider bindings load once per
     // worker, not once per file). No test mocks modules or changes process-wide state for long.
     isolate: false,

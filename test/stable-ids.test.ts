@@ -3,7 +3,10 @@
  * copy of an environment removes that element's resources and changes no other resource (checked with
  * the offline infra diff). The legacy position-keyed addresses are migrated with `moved` blocks.
  */
-import { Testing, TerraformStack } from "cdktf";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { describe, expect, it } from "vitest";
@@ -11,7 +14,8 @@ import { Database, type DatabaseProps } from "../constructs/database";
 import { ENVIRONMENTS } from "../environments";
 import type { EnvironmentInput } from "../src/config/schema";
 import { loadEnvironment } from "../src/config/load";
-import { cidrKey, principalKey } from "../src/lib/ids";
+import { cidrKey, moveFromIndexedId, principalKey } from "../src/lib/ids";
+import { EnvironmentStack } from "../src/lib/stack-base";
 import type { TfDocument } from "../src/app/synth-output";
 import { listRemovalProblems } from "../tools/list-removal";
 import type { StackTree } from "../tools/infra-diff";
@@ -129,6 +133,25 @@ describe("migration from the position-keyed addresses", () => {
     const byFrom = new Map(moved("prod-regional-uswest").map((m) => [m.from, m.to]));
     expect(byFrom.get("aws_route.peering-global_to-global-0_0265A795")).toMatch(/to-global-us-west-2a_/);
     expect(byFrom.get("aws_route.peering-global_to-regional-uswest-2_37316773")).toMatch(/to-regional-uswest-us-east-1c_/);
+  });
+
+  it("writes moved blocks without running Terraform at synth (its required_version enforces >= 1.5 instead)", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "cdn-moves-"));
+    const app = new App({ outdir, skipValidation: false });
+    const stackWithMove = new EnvironmentStack(app, "moves", loadEnvironment(PROD, "environments/prod.ts"));
+    stackWithMove.awsProvider("aws", "us-east-1");
+    moveFromIndexedId(new Vpc(stackWithMove, "content-key", { cidrBlock: "10.0.0.0/16" }), "0");
+    const path = process.env.PATH;
+    process.env.PATH = ""; // no `terraform` to run: cdktf's own version check would fail the synth
+    try {
+      app.synth();
+    } finally {
+      process.env.PATH = path;
+    }
+    const tf = JSON.parse(readFileSync(join(outdir, "stacks", "moves", "cdk.tf.json"), "utf8"));
+    rmSync(outdir, { recursive: true, force: true });
+    expect(tf.moved).toEqual([{ from: "aws_vpc.0", to: "aws_vpc.content-key" }]);
+    expect(tf.terraform.required_version).toBe(">= 1.11");
   });
 
   it("every move targets a resource the stack declares", () => {

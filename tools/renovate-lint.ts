@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 
 /** One problem. */
 export interface RenovateProblem {
@@ -46,8 +46,11 @@ export function renovateSchema(): { schema: Record<string, unknown>; version: st
   return { schema, version: String(schema["x-renovate-version"]) };
 }
 
-/** Layer 1: the JSON schema. */
-export function schemaProblems(config: unknown): RenovateProblem[] {
+let compiled: ValidateFunction | undefined;
+
+/** The schema compiled once per process (compiling it is most of the validation's time). */
+function schemaValidator(): ValidateFunction {
+  if (compiled) return compiled;
   const { schema } = renovateSchema();
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
   // The schema marks regular expressions with `format: "regex"`; check them as JavaScript ones.
@@ -60,7 +63,13 @@ export function schemaProblems(config: unknown): RenovateProblem[] {
     }
   });
   const { $schema: _draft, ...body } = schema;
-  const validate = ajv.compile(body);
+  compiled = ajv.compile(body);
+  return compiled;
+}
+
+/** Layer 1: the JSON schema. */
+export function schemaProblems(config: unknown): RenovateProblem[] {
+  const validate = schemaValidator();
   if (validate(config)) return [];
   return (validate.errors ?? []).map((e) => ({ source: "schema" as const, message: `${e.instancePath || "(root)"} ${e.message ?? "is invalid"}${e.params ? ` ${JSON.stringify(e.params)}` : ""}` }));
 }

@@ -29,3 +29,21 @@ export function installSynthSpeedups(): void {
     return [header, ...frames.map((frame) => `    at ${frame.toString()}`)].join("\n");
   };
 }
+
+let tokenTracesSkipped = false;
+
+/**
+ * The narrow form for processes that keep every other stack trace as it is (the test workers, where
+ * failures must show mapped source lines): skips only cdktf's token-creation captures, recognized by
+ * their plain-object target and the unlimited frame count cdktf sets around them. Real Errors, and
+ * other libraries' captures, are untouched. Tokens then carry an empty creation stack.
+ */
+export function skipCdktfTokenTraces(): void {
+  if (tokenTracesSkipped) return;
+  tokenTracesSkipped = true;
+  const capture = Error.captureStackTrace.bind(Error);
+  Error.captureStackTrace = (target: object, constructorOpt?: Function) => {
+    if (!(target instanceof Error) && Error.stackTraceLimit === Number.MAX_SAFE_INTEGER) return;
+    capture(target, constructorOpt);
+  };
+}

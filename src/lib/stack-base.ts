@@ -51,6 +51,17 @@ export class EnvironmentStack extends TerraformStack {
     }
   }
 
+  /**
+   * cdktf checks the Terraform version for stacks with `moved` blocks by running `terraform version`
+   * in a shell once per stack at every synth (a quarter of a second each, and synth fails on a machine
+   * without Terraform). Every stack already requires Terraform >= 1.11 (above the 1.5 that `moved`
+   * needs), which Terraform itself enforces at init, so the check is redundant. This only controls that
+   * check: the `moved` blocks are written the same.
+   */
+  override hasResourceMove(): boolean {
+    return false;
+  }
+
   /** An AWS provider for `region` (aliased when `alias` is given) with the account guard and default tags. */
   awsProvider(id: string, region: string, alias?: string, extraTags: Record<string, string> = {}): AwsProvider {
     return new AwsProvider(this, id, {
