@@ -2,8 +2,9 @@ import { configDefaults, defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * The suites that start processes: real Terraform, the cdktf CLI, the entry points as child processes,
- * PostgreSQL, Prometheus, Alertmanager. `npm run test:unit` (CDN_TEST_UNIT=1) leaves them out: the inner
+ * The suites that start processes: real Terraform, the cdktf CLI, the entry points as child processes
+ * (`npm run synth` among them: the global setup starts it only for these), git, PostgreSQL, Prometheus,
+ * Alertmanager. `npm run test:unit` (CDN_TEST_UNIT=1) leaves them out: the inner
  * loop. `npm test` and CI run everything.
  */
 const PROCESS_SUITES = [
@@ -11,6 +12,7 @@ const PROCESS_SUITES = [
   "test/cdktf-cli.test.ts",
   "test/entrypoints.test.ts",
   "test/infra-diff-e2e.test.ts",
+  "test/synth-run.test.ts",
   "test/database-user-sql.test.ts",
   "test/restore-drill-pg.test.ts",
   "test/alerting-rules.test.ts",

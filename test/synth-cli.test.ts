@@ -1,15 +1,13 @@
 /**
- * `npm run synth` as people run it: progress and a summary on stderr, the same files; and the same entry
- * run by the cdktf CLI (`cdktf synth|diff|deploy`), which it recognizes and stays silent for. The entry's
- * errors as a child process are in test/entrypoints.test.ts; the real cdktf CLI in test/cdktf-cli.test.ts.
+ * `npm run synth`'s progress, and the same entry run by the cdktf CLI (`cdktf synth|diff|deploy`), which
+ * it recognizes and stays silent for. Its real run as a child process: test/synth-run.test.ts; its
+ * errors as a child process: test/entrypoints.test.ts; the real cdktf CLI: test/cdktf-cli.test.ts.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { errorParagraph, printsProgress, runByCdktfCli } from "../src/app/synth-report";
-import { synthCliRun, synthesizeAll } from "./helpers/synth";
-import { CLI_ENVIRONMENT } from "./setup/global-synth";
 
 const ROOT = join(__dirname, "..");
 
@@ -21,27 +19,6 @@ const CDKTF_CLI_ENV = {
 };
 
 describe("npm run synth", () => {
-  it("prints per-environment progress and a per-stack summary, and writes the same files as the library", () => {
-    const r = synthCliRun(); // CDN_ENVIRONMENTS=dev npm run synth, run once per test run by the global setup
-    expect(r.status, r.stderr).toBe(0);
-    const lib = synthesizeAll();
-    const names = Object.keys(lib.manifest.stacks).filter((n) => n.startsWith(`${CLI_ENVIRONMENT}-`));
-    expect(names.length).toBeGreaterThanOrEqual(5);
-    expect(r.stderr).toMatch(/^synth: 1 environment\(s\) valid: dev$/m);
-    for (const name of names) {
-      const count = Object.values(lib.stacks.get(name)!.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-      expect(r.stderr, name).toMatch(new RegExp(`^  ${name} +${count}  (local|s3)`, "m"));
-    }
-    expect(r.stderr).toMatch(/^synth: built dev: dev-bootstrap, dev-global, dev-regional-uswest, dev-global-k8s, dev-regional-uswest-k8s \(\d+ ms\)$/m);
-    expect(r.stderr).toMatch(new RegExp(`^synth: ${names.length} stack\\(s\\), \\d+ resources, written to .+ in \\d+\\.\\d s$`, "m"));
-    expect(r.stdout).toBe("");
-    const manifest = JSON.parse(readFileSync(join(r.outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
-    expect(Object.keys(manifest.stacks).sort()).toEqual([...names].sort());
-    for (const name of names) {
-      expect(readFileSync(join(r.outdir, "stacks", name, "cdk.tf.json"), "utf8") === lib.text.get(name), name).toBe(true);
-    }
-  });
-
   it("prints progress only for people: not with CDN_SYNTH_QUIET=1, not under the cdktf CLI", () => {
     expect(printsProgress({})).toBe(true);
     expect(printsProgress({ CDN_SYNTH_QUIET: "", CDKTF_OUTDIR: "/x" })).toBe(true);

@@ -82,6 +82,7 @@ export function synthesizedForVerify(): string {
 /** `npm run synth` of every real environment as the global setup ran it: output directory, exit code, stdout, stderr. */
 export function synthCliRun(): ChildResult & { readonly outdir: string } {
   const { cli } = inject("synth");
+  if (!cli.started) throw new Error("`npm run synth` runs as a child process only under `npm test`; a suite using it belongs in PROCESS_SUITES (vitest.config.mts)");
   return { outdir: cli.outdir, ...waitForChild(cli.doneFile, "npm run synth") };
 }
 

@@ -1,17 +1,19 @@
 /**
- * Vitest global setup: synthesizes every real environment once per test run, twice and in parallel
- * (two processes, two code paths), into one temporary directory that the test files share:
+ * Vitest global setup: synthesizes every real environment once per test run, in child processes
+ * running in parallel, into one temporary directory that the test files share:
  *   library/  buildApp() from a child process, plus the policy pack's result (library.policy.json)
+ *   verify/   the same child, next: every environment with the smoke-test app on (`npm run verify`'s view)
  *   cli/      `CDN_ENVIRONMENTS=dev npm run synth` as people run it (src/app/main.ts), with its stdout,
- *             stderr and exit code (one environment: the entry's own work is the same for each)
+ *             stderr and exit code (one environment: the entry's own work is the same for each); not
+ *             under `npm run test:unit`, which leaves out the suites that start processes
  * It does not wait for them: the test files start at once, and those that need the stacks wait for
- * them in test/helpers/synth.ts (each child writes a `*.done.json` when it ends). Synthesizing once
- * per run replaces a synth per test file. A failing synth does not abort the run: the tests that need
- * it fail with its message. Everything lives in the run's temporary directory (below), removed when
- * the run ends.
+ * them in test/helpers/synth.ts (each output gets a `*.done.json` when it is complete). Synthesizing
+ * once per run replaces a synth per test file. A failing synth does not abort the run: the tests that
+ * need it fail with its message. Everything lives in the run's temporary directory (below), removed
+ * when the run ends.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -23,14 +25,26 @@ export interface ChildResult {
   readonly stderr: string;
 }
 
+/** One synthesis of the library child (test/setup/synth-library.ts). */
+export interface SynthJob {
+  /** Output directory. */
+  readonly outdir: string;
+  /** Where the policy pack's result goes, as JSON. */
+  readonly policyFile: string;
+  /** Written (a ChildResult) when this synthesis has ended. */
+  readonly doneFile: string;
+  /** Every environment with the smoke-test app on. */
+  readonly smokeTestApp: boolean;
+}
+
 /** What the global setup hands to the test files (`inject("synth")`). */
 export interface SharedSynth {
   /** The temporary directory holding everything below; removed after the run. */
   readonly dir: string;
   /** The library synth: its output directory, the policy result file, and its done file. */
   readonly library: { readonly outdir: string; readonly policyFile: string; readonly doneFile: string };
-  /** The `npm run synth` run: its output directory and its done file. */
-  readonly cli: { readonly outdir: string; readonly doneFile: string };
+  /** The `npm run synth` run: its output directory and its done file; `started` is false under `npm run test:unit`. */
+  readonly cli: { readonly outdir: string; readonly doneFile: string; readonly started: boolean };
   /** Every environment with the smoke-test app forced on, as `npm run verify` synthesizes them (its targets). */
   readonly verify: { readonly outdir: string; readonly policyFile: string; readonly doneFile: string };
 }
@@ -46,15 +60,18 @@ const ROOT = join(__dirname, "..", "..");
 /** The environment the `npm run synth` run of the global setup selects. */
 export const CLI_ENVIRONMENT = "dev";
 
-/** Starts `node --import tsx <args>`; writes `doneFile` (a ChildResult) when it ends. */
-function start(args: string[], env: NodeJS.ProcessEnv, doneFile: string): Promise<void> {
+/**
+ * Starts `node --import tsx <args>`. When it ends, writes each of `doneFiles` it has not written itself
+ * (a ChildResult with its exit status and output).
+ */
+function start(args: string[], env: NodeJS.ProcessEnv, doneFiles: readonly string[]): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     const done = (status: number | null, extra = "") => {
       const result: ChildResult = { status, stdout, stderr: `${stderr}${extra}` };
-      writeFileSync(doneFile, JSON.stringify(result));
+      for (const file of doneFiles) if (!existsSync(file)) writeFileSync(file, JSON.stringify(result));
       resolve();
     };
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -82,15 +99,18 @@ export default function setup(project: TestProject): () => Promise<void> {
   const shared: SharedSynth = {
     dir,
     library: { outdir: join(dir, "library"), policyFile: join(dir, "library.policy.json"), doneFile: join(dir, "library.done.json") },
-    cli: { outdir: join(dir, "cli"), doneFile: join(dir, "cli.done.json") },
+    cli: { outdir: join(dir, "cli"), doneFile: join(dir, "cli.done.json"), started: process.env.CDN_TEST_UNIT !== "1" },
     verify: { outdir: join(dir, "verify"), policyFile: join(dir, "verify.policy.json"), doneFile: join(dir, "verify.done.json") },
   };
   // The cdktf CLI's variables must not leak in from a parent process: this is `npm run synth` in a terminal.
   const clean = { CDKTF_CONTEXT_JSON: undefined, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: undefined, CDN_SYNTH_QUIET: "", CDN_ENVIRONMENTS: "" };
+  const jobs: SynthJob[] = [
+    { ...shared.library, smokeTestApp: false },
+    { ...shared.verify, smokeTestApp: true },
+  ];
   const running = Promise.all([
-    start([join("test", "setup", "synth-library.ts"), shared.library.outdir, shared.library.policyFile], clean, shared.library.doneFile),
-    start([join("src", "app", "main.ts")], { ...clean, CDN_ENVIRONMENTS: CLI_ENVIRONMENT, CDKTF_OUTDIR: shared.cli.outdir }, shared.cli.doneFile),
-    start([join("test", "setup", "synth-library.ts"), shared.verify.outdir, shared.verify.policyFile, "--smoke-test-app"], clean, shared.verify.doneFile),
+    start([join("test", "setup", "synth-library.ts"), JSON.stringify(jobs)], clean, jobs.map((j) => j.doneFile)),
+    shared.cli.started ? start([join("src", "app", "main.ts")], { ...clean, CDN_ENVIRONMENTS: CLI_ENVIRONMENT, CDKTF_OUTDIR: shared.cli.outdir }, [shared.cli.doneFile]) : undefined,
   ]);
   project.provide("synth", shared);
   return async () => {

@@ -1,10 +1,13 @@
 /**
  * Child process of the test run's global setup: synthesizes every real environment through the library
  * (`buildApp`, with the synth speed-ups of src/app/perf.ts, as `npm run synth` and the cdktf CLI run it)
- * into `<outdir>`, and writes the policy pack's result as JSON into `<policyFile>`.
- * With `--smoke-test-app`, every environment has the smoke-test app on (what `npm run verify` synthesizes).
- * Usage: synth-library.ts <outdir> <policyFile> [--smoke-test-app]
- * Exits 1 with the error message (no stack trace) when synthesis fails.
+ * once per job, in order, in one process (the modules load once). Each job writes its stacks into its
+ * `outdir`, the policy pack's result as JSON into its `policyFile`, and then its `doneFile` (a
+ * ChildResult), so that tests waiting for the first job need not wait for the second. A job with
+ * `smokeTestApp` has the smoke-test app on in every environment (what `npm run verify` synthesizes).
+ * Usage: synth-library.ts '<jobs as JSON>'
+ * When a job fails, its done file and those of the jobs after it carry exit status 1 and the error
+ * message (no stack trace), and the process exits 1.
  */
 import { writeFileSync } from "node:fs";
 import { buildApp } from "../../src/app/app";
@@ -12,18 +15,25 @@ import { installSynthSpeedups } from "../../src/app/perf";
 import { errorParagraph } from "../../src/app/synth-report";
 import { loadEnvironments } from "../../src/config/environments";
 import { policyResult } from "../../src/policy";
+import type { ChildResult, SynthJob } from "./global-synth";
 
-const [outdir, policyFile, flag] = process.argv.slice(2);
-if (!outdir || !policyFile || (flag !== undefined && flag !== "--smoke-test-app")) throw new Error("usage: synth-library.ts <outdir> <policyFile> [--smoke-test-app]");
+const jobs = JSON.parse(process.argv[2] ?? "[]") as SynthJob[];
+if (jobs.length === 0) throw new Error("usage: synth-library.ts '<jobs as JSON>'");
+const done = (job: SynthJob, result: ChildResult) => writeFileSync(job.doneFile, JSON.stringify(result));
 installSynthSpeedups();
-try {
-  const envs = loadEnvironments().map((env) => (flag ? { ...env, smokeTestApp: true } : env));
-  const app = buildApp(envs, { outdir });
-  app.synth();
-  const policy = policyResult(app);
-  if (!policy) throw new Error("the policy pack did not run during synth");
-  writeFileSync(policyFile, JSON.stringify(policy));
-} catch (error) {
-  process.stderr.write(`${errorParagraph(error)}\n`);
-  process.exit(1);
-}
+jobs.forEach((job, index) => {
+  try {
+    const envs = loadEnvironments().map((env) => (job.smokeTestApp ? { ...env, smokeTestApp: true } : env));
+    const app = buildApp(envs, { outdir: job.outdir });
+    app.synth();
+    const policy = policyResult(app);
+    if (!policy) throw new Error("the policy pack did not run during synth");
+    writeFileSync(job.policyFile, JSON.stringify(policy));
+    done(job, { status: 0, stdout: "", stderr: "" });
+  } catch (error) {
+    const message = `${errorParagraph(error)}\n`;
+    process.stderr.write(message);
+    for (const failed of jobs.slice(index)) done(failed, { status: 1, stdout: "", stderr: message });
+    process.exit(1);
+  }
+});
