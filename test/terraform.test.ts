@@ -40,7 +40,11 @@ describe.skipIf(reason !== undefined)("real terraform", () => {
     const envs = allEnvironments();
     const awsOnly = envs.flatMap((e) => [`${e.name}-bootstrap`, `${e.name}-global`, ...e.regions.map((r) => `${e.name}-regional-${r.key}`)]);
     expect(awsOnly.length).toBeGreaterThanOrEqual(envs.length * 3);
-    const graphed = awsOnly.filter((n) => !n.endsWith("-bootstrap"));
+    // `terraform graph` starts the AWS provider once more per stack: it runs on prod's plane stacks, and
+    // the other environments' stacks are shown below to take the cluster name the same way.
+    const planes = awsOnly.filter((n) => !n.endsWith("-bootstrap"));
+    const graphed = planes.filter((n) => n.startsWith("prod-"));
+    expect(graphed.length).toBeGreaterThanOrEqual(2);
     const progress = (r: Parameters<typeof formatProgress>[0], done: number, total: number) => console.log(`[terraform] ${formatProgress(r, done, total)}`);
     const [results, invalid] = await Promise.all([
       checkStacks({ outdir: synth.outdir, stacks: awsOnly, onResult: progress, tmpRoot: scratch, graph: graphed }),
@@ -63,13 +67,27 @@ describe.skipIf(reason !== undefined)("real terraform", () => {
     expect(readdirSync(scratch).filter((d) => d.startsWith("cdn-tf-"))).toEqual([]);
     // Terraform's own graph orders every resource that takes a cluster_name after the cluster (a literal
     // name would leave e.g. the load balancer controller's Pod Identity association unordered).
+    const takers = (name: string) =>
+      Object.entries(stack(synth, name).resource ?? {}).flatMap(([type, byName]) =>
+        Object.entries(byName as Record<string, Record<string, unknown>>)
+          .filter(([, c]) => "cluster_name" in c)
+          .map(([n, c]) => ({ type, address: `${type}.${n}`, value: c.cluster_name })),
+      );
     for (const name of graphed) {
       const graph = results.find((r) => r.stack === name)?.graph ?? "";
-      const takers = Object.entries(stack(synth, name).resource ?? {}).flatMap(([type, byName]) =>
-        Object.entries(byName as Record<string, Record<string, unknown>>).filter(([, c]) => "cluster_name" in c).map(([n]) => `${type}.${n}`),
-      );
-      expect(takers.length, name).toBeGreaterThanOrEqual(5);
-      for (const address of takers) expect([...graphReach(graph, address)].some((a) => a.startsWith("aws_eks_cluster.")), `${name}: ${address}`).toBe(true);
+      const taking = takers(name);
+      expect(taking.length, name).toBeGreaterThanOrEqual(5);
+      for (const { address } of taking) expect([...graphReach(graph, address)].some((a) => a.startsWith("aws_eks_cluster.")), `${name}: ${address}`).toBe(true);
+    }
+    // Every other plane stack has the same kinds of takers as prod's, each taking the name by the same
+    // reference to the cluster that the graph follows in prod.
+    for (const name of planes.filter((n) => !graphed.includes(n))) {
+      const prod = takers(`prod-${name.slice(name.indexOf("-") + 1)}`);
+      const taking = takers(name);
+      expect(taking.length, name).toBeGreaterThanOrEqual(5);
+      expect(new Set(taking.map((t) => t.type)), name).toEqual(new Set(prod.map((t) => t.type)));
+      for (const t of taking) expect(t.value, `${name}: ${t.address}`).toBe(prod[0].value);
+      expect(String(prod[0].value)).toMatch(/^\$\{aws_eks_cluster\.[^.]+\.name\}$/);
     }
   });
 });

@@ -11,7 +11,7 @@
  * the AWS provider (loading its schema) is most of a stack's time, so:
  * - `init` runs once per distinct provider set (same required_providers), in a template directory;
  *   each stack copy links the template's installed providers and copies its lock file and backend marker;
- * - stacks are planned in parallel, up to the machine's cores;
+ * - stacks are planned in parallel, up to the machine's cores, longest first;
  * - the plan's own machine-readable output (`-json`) gives the counts, no `show -json` of a plan file.
  * The scratch directory is removed afterwards unless the caller passed its own.
  */
@@ -78,6 +78,7 @@ function defaultMirror(): string {
 
 interface TerraformJson {
   terraform?: { required_providers?: Record<string, unknown> };
+  resource?: Record<string, Record<string, unknown>>;
   provider?: Record<string, { alias?: string; region?: string }[]>;
   data?: Record<string, unknown>;
 }
@@ -165,8 +166,12 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
       return template;
     };
 
+    // Longest first (a graph costs one more provider start; then larger configurations), so that the
+    // last stacks to finish are short ones; the results are returned in name order.
+    const cost = (s: (typeof stacks)[number]) => (options.graph?.includes(s.stack) ? 1e9 : 0) + Object.values(s.config.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    const longestFirst = [...stacks].sort((a, b) => cost(b) - cost(a) || a.stack.localeCompare(b.stack));
     let done = 0;
-    const results = await pool(stacks, options.concurrency ?? availableParallelism(), async (s): Promise<StackCheck> => {
+    const results = await pool(longestFirst, options.concurrency ?? availableParallelism(), async (s): Promise<StackCheck> => {
       const started = performance.now();
       const result: StackCheck =
         s.missing.length > 0
@@ -178,7 +183,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
       options.onResult?.(timed, ++done, stacks.length);
       return timed;
     });
-    return results;
+    return results.sort((a, b) => a.stack.localeCompare(b.stack));
   } finally {
     if (temporary) rmSync(workdir, { recursive: true, force: true });
   }
