@@ -13,7 +13,7 @@
  * when the run ends.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -61,6 +61,15 @@ const ROOT = join(__dirname, "..", "..");
 export const CLI_ENVIRONMENT = "dev";
 
 /**
+ * Writes a done file atomically (a temporary file renamed into place): the test workers poll for it
+ * and must never read it half-written.
+ */
+export function writeDoneFile(file: string, result: ChildResult): void {
+  writeFileSync(`${file}.partial`, JSON.stringify(result));
+  renameSync(`${file}.partial`, file);
+}
+
+/**
  * Starts `node --import tsx <args>`. When it ends, writes each of `doneFiles` it has not written itself
  * (a ChildResult with its exit status and output).
  */
@@ -71,7 +80,7 @@ function start(args: string[], env: NodeJS.ProcessEnv, doneFiles: readonly strin
     let stderr = "";
     const done = (status: number | null, extra = "") => {
       const result: ChildResult = { status, stdout, stderr: `${stderr}${extra}` };
-      for (const file of doneFiles) if (!existsSync(file)) writeFileSync(file, JSON.stringify(result));
+      for (const file of doneFiles) if (!existsSync(file)) writeDoneFile(file, result);
       resolve();
     };
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

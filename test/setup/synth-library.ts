@@ -15,11 +15,10 @@ import { installSynthSpeedups } from "../../src/app/perf";
 import { errorParagraph } from "../../src/app/synth-report";
 import { loadEnvironments } from "../../src/config/environments";
 import { policyResult } from "../../src/policy";
-import type { ChildResult, SynthJob } from "./global-synth";
+import { writeDoneFile, type SynthJob } from "./global-synth";
 
 const jobs = JSON.parse(process.argv[2] ?? "[]") as SynthJob[];
 if (jobs.length === 0) throw new Error("usage: synth-library.ts '<jobs as JSON>'");
-const done = (job: SynthJob, result: ChildResult) => writeFileSync(job.doneFile, JSON.stringify(result));
 installSynthSpeedups();
 jobs.forEach((job, index) => {
   try {
@@ -29,11 +28,11 @@ jobs.forEach((job, index) => {
     const policy = policyResult(app);
     if (!policy) throw new Error("the policy pack did not run during synth");
     writeFileSync(job.policyFile, JSON.stringify(policy));
-    done(job, { status: 0, stdout: "", stderr: "" });
+    writeDoneFile(job.doneFile, { status: 0, stdout: "", stderr: "" });
   } catch (error) {
     const message = `${errorParagraph(error)}\n`;
     process.stderr.write(message);
-    for (const failed of jobs.slice(index)) done(failed, { status: 1, stdout: "", stderr: message });
+    for (const failed of jobs.slice(index)) writeDoneFile(failed.doneFile, { status: 1, stdout: "", stderr: message });
     process.exit(1);
   }
 });

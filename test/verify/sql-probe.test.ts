@@ -117,7 +117,10 @@ describe.skipIf(!bin)("SQL probe against a real PostgreSQL with TLS", () => {
     const numbers = drillNumbers(out);
     expect(numbers.outages, output).toBe(1);
     expect(numbers.lost).toBe(0);
-    expect(numbers.acked).toBeGreaterThan(10);
+    // Acknowledged writes before the outage (the probe marks itself ready after five) and again after
+    // it (how many depends on the machine's speed during the one-second settle).
+    expect(numbers.acked).toBeGreaterThanOrEqual(6);
+    expect(out.values.get("drill.recovered-after"), output).toHaveLength(1);
     // The outage lasted at least the 1.5 s the server was down after the probe saw it, and not absurdly longer.
     expect(numbers.maxWriteGapSeconds).toBeGreaterThanOrEqual(1.2);
     expect(numbers.maxWriteGapSeconds).toBeLessThan(15);
