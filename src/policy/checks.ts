@@ -2,7 +2,7 @@
  * Shared predicates of the rules: customer-managed KMS keys, IAM policy documents (JSON strings or
  * `aws_iam_policy_document` data sources, normalized to one shape), security-group rule shapes.
  */
-import { blocks, isExpression, list, numberOf, parseReference, strings, type Json, type StackModel } from "./model";
+import { blocks, isExpression, list, numberOf, parseReference, strings, type Json, type ResourceNode, type StackModel } from "./model";
 
 /** Resource types whose reference is a customer-managed key. */
 const KMS_KEY_TYPES = new Set(["aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key", "aws_kms_alias"]);
@@ -260,4 +260,34 @@ export const RESOURCE_POLICIES: readonly (readonly [string, string])[] = [
   ["aws_cloudwatch_log_resource_policy", "policy_document"],
   ["aws_iam_role", "assume_role_policy"],
 ];
+
+/** The resource types of {@link RESOURCE_POLICIES}, each once. */
+export const RESOURCE_POLICY_TYPES: readonly string[] = [...new Set(RESOURCE_POLICIES.map(([type]) => type))];
+
+/** One readable resource policy of a stack. */
+export interface ResourcePolicy {
+  /** The resource holding it. */
+  readonly node: ResourceNode;
+  /** The attribute holding it. */
+  readonly attr: string;
+  /** Its statements. */
+  readonly statements: readonly NormalizedStatement[];
+}
+
+/**
+ * Every resource policy of the stack that is set and readable. Unreadable documents are skipped: the
+ * rules that care report them (CDN-IAM-001, CDN-TLS-001).
+ */
+export function resourcePolicies(stack: StackModel): ResourcePolicy[] {
+  const out: ResourcePolicy[] = [];
+  for (const [type, attr] of RESOURCE_POLICIES) {
+    for (const node of stack.resources(type)) {
+      if (node.config[attr] === undefined || node.config[attr] === null) continue;
+      const parsed = parsePolicy(stack, node.config[attr]);
+      if ("error" in parsed) continue;
+      out.push({ node, attr, statements: parsed.statements });
+    }
+  }
+  return out;
+}
 

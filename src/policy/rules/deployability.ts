@@ -4,7 +4,7 @@
  * naming principals that do not exist yet, bucket Denies that lock Terraform out of its own refresh, and
  * node groups whose size nothing manages.
  */
-import { parsePolicy, RESOURCE_POLICIES, type NormalizedStatement } from "../checks";
+import { RESOURCE_POLICY_TYPES, resourcePolicies, type NormalizedStatement } from "../checks";
 import { blocks, isExpression, isTrue, parseReference, strings, type Json, type ResourceNode, type StackModel } from "../model";
 import type { Finding, Rule } from "../types";
 import { at } from "./util";
@@ -410,14 +410,9 @@ export const deployabilityRules: readonly Rule[] = [
       const account = stack.awsTarget().accounts[0] ?? "000000000000";
       const principals = recorded.length > 0 ? recorded : [`arn:aws:iam::${account}:role/unrecorded-terraform-role`];
       const out: Finding[] = [];
-      const policies = [
-        ...stack.resources("aws_s3_bucket_policy").map((n) => ({ node: n, attr: "policy" })),
-        ...stack.resources("aws_s3_bucket").filter((n) => n.config.policy !== undefined && n.config.policy !== null).map((n) => ({ node: n, attr: "policy" })),
-      ];
-      for (const { node, attr } of policies) {
-        const parsed = parsePolicy(stack, node.config[attr]);
-        if ("error" in parsed) continue;
-        for (const st of parsed.statements) {
+      const bucketPolicies = resourcePolicies(stack).filter(({ node }) => node.type === "aws_s3_bucket_policy" || node.type === "aws_s3_bucket");
+      for (const { node, attr, statements } of bucketPolicies) {
+        for (const st of statements) {
           if (st.effect !== "Deny") continue;
           if (st.conditions.some((c) => REQUEST_SHAPE_KEY.test(c.variable))) continue;
           if (!coversBucketLevel(st.resources)) continue;
@@ -439,7 +434,7 @@ export const deployabilityRules: readonly Rule[] = [
     title: "Resource and trust policies name only principals that exist when they are created",
     severity: "high",
     category: "deployability",
-    resourceTypes: RESOURCE_POLICIES.map(([t]) => t).filter((t, i, a) => a.indexOf(t) === i),
+    resourceTypes: RESOURCE_POLICY_TYPES,
     checks:
       "In key, bucket, secret, queue, topic, repository and trust policies, no literal AWS principal (Principal or NotPrincipal) is a service-linked role (`role/aws-service-role/...`) that neither this stack nor one it depends on creates, a role this stack creates (named by literal ARN instead of reference), or a role another stack creates when this stack does not depend on it.",
     rationale:
@@ -447,13 +442,8 @@ export const deployabilityRules: readonly Rule[] = [
     fix: "Keep Principal \"*\" and name the role in aws:PrincipalArn / aws:PrincipalAccount conditions (resolved per request, not at creation); reference roles of the same stack; declare the dependency on the stack that creates a role.",
     check: (stack) => {
       const out: Finding[] = [];
-      for (const [type, attr] of RESOURCE_POLICIES) {
-        for (const node of stack.resources(type)) {
-          if (node.config[attr] === undefined || node.config[attr] === null) continue;
-          const parsed = parsePolicy(stack, node.config[attr]);
-          if ("error" in parsed) continue;
-          for (const st of parsed.statements) out.push(...principalFindings(stack, node, attr, st));
-        }
+      for (const { node, attr, statements } of resourcePolicies(stack)) {
+        for (const st of statements) out.push(...principalFindings(stack, node, attr, st));
       }
       return out;
     },

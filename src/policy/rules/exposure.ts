@@ -1,5 +1,5 @@
 /** Nothing public: databases, buckets, security groups, the EKS API, public IPs, resource policies. */
-import { allPorts, coversPort, INGRESS_TYPES, ingressPermissions, isEveryone, isWorldCidr, parsePolicy, RESOURCE_POLICIES, type IngressPermission } from "../checks";
+import { allPorts, coversPort, INGRESS_TYPES, ingressPermissions, isEveryone, isWorldCidr, RESOURCE_POLICY_TYPES, resourcePolicies, type IngressPermission } from "../checks";
 import { LOAD_BALANCER_SG_TAG } from "../conventions";
 import { blocks, isTrue, list, strings, type ResourceNode, type StackModel } from "../model";
 import type { Finding, Rule } from "../types";
@@ -211,23 +211,18 @@ export const exposureRules: readonly Rule[] = [
     title: "Resource and trust policies grant nothing to everyone without a condition",
     severity: "critical",
     category: "exposure",
-    resourceTypes: RESOURCE_POLICIES.map(([t]) => t).filter((t, i, a) => a.indexOf(t) === i),
+    resourceTypes: RESOURCE_POLICY_TYPES,
     checks:
       "In bucket, key, secret, queue, topic, repository, log-resource and role trust policies, no Allow statement has Principal \"*\" / {\"AWS\": \"*\"} (or a NotPrincipal) without a Condition. Resource \"*\" in a key policy means \"this key\" and is fine.",
     rationale: "A resource policy with an unconditioned wildcard principal makes the resource public (or, in a trust policy, lets any AWS account assume the role).",
     fix: "Name the principals (account root, role ARNs, service principals), or keep the wildcard and add a condition that pins it (aws:PrincipalOrgID, aws:SourceAccount, kms:CallerAccount ...).",
     check: (stack) => {
       const out: Finding[] = [];
-      for (const [type, attr] of RESOURCE_POLICIES) {
-        for (const node of stack.resources(type)) {
-          if (node.config[attr] === undefined || node.config[attr] === null) continue;
-          const parsed = parsePolicy(stack, node.config[attr]);
-          if ("error" in parsed) continue; // unreadable documents are reported by CDN-IAM-001/CDN-TLS-001 where they matter
-          for (const st of parsed.statements) {
-            if (st.effect !== "Allow" || st.conditions.length > 0) continue;
-            if (isEveryone(st.principals)) out.push(at(node, `${attr} statement ${st.label} allows ${list(st.actions ?? st.notActions).join(", ")} to everyone without a condition`));
-            else if (st.notPrincipals) out.push(at(node, `${attr} statement ${st.label} allows everyone except a NotPrincipal, without a condition`));
-          }
+      for (const { node, attr, statements } of resourcePolicies(stack)) {
+        for (const st of statements) {
+          if (st.effect !== "Allow" || st.conditions.length > 0) continue;
+          if (isEveryone(st.principals)) out.push(at(node, `${attr} statement ${st.label} allows ${list(st.actions ?? st.notActions).join(", ")} to everyone without a condition`));
+          else if (st.notPrincipals) out.push(at(node, `${attr} statement ${st.label} allows everyone except a NotPrincipal, without a condition`));
         }
       }
       return out;
