@@ -14,6 +14,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Statement } from "../../src/lib/iam";
+import { RELEASE_LIFECYCLE } from "../../src/lib/helm";
 
 /** Namespace and service account of the autoscaler (the chart creates the account under this name). */
 export const CLUSTER_AUTOSCALER_SUBJECT = { namespace: "kube-system", serviceAccount: "cluster-autoscaler" } as const;
@@ -118,10 +119,7 @@ export class ClusterAutoscaler extends Construct {
       namespace: CLUSTER_AUTOSCALER_SUBJECT.namespace,
       values: [JSON.stringify(values, null, 2)],
       timeout: 600,
-      wait: true,
-      atomic: false,
-      cleanupOnFail: true,
-      maxHistory: 10,
+      ...RELEASE_LIFECYCLE,
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
   }

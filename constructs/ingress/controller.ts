@@ -7,6 +7,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { LOAD_BALANCER_CONTROLLER_SUBJECT } from "./index";
+import { RELEASE_LIFECYCLE } from "../../src/lib/helm";
 
 /** Where the chart comes from. */
 export const EKS_CHARTS_REPOSITORY = "https://aws.github.io/eks-charts";
@@ -54,10 +55,7 @@ export class LoadBalancerController extends Construct {
       namespace: LOAD_BALANCER_CONTROLLER_SUBJECT.namespace,
       values: [JSON.stringify(values, null, 2)],
       timeout: 600,
-      wait: true,
-      atomic: false,
-      cleanupOnFail: true,
-      maxHistory: 10,
+      ...RELEASE_LIFECYCLE,
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
   }

@@ -17,6 +17,7 @@ import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { alertmanagerConfig, type AlertmanagerSettings } from "./alertmanager";
 import { NODE_GROUP_LABEL_ALLOWLIST, platformRules, type PlatformRulesSettings } from "./rules";
+import { RELEASE_LIFECYCLE } from "../../src/lib/helm";
 
 export { alertmanagerConfig, HEARTBEAT_REPEAT_MINUTES, type AlertmanagerSettings } from "./alertmanager";
 export { NODE_GROUP_LABEL_ALLOWLIST, platformRules, type AlertRule, type PlatformRulesSettings, type RuleGroup, type WatchedNodeGroup } from "./rules";
@@ -142,11 +143,8 @@ export class Monitoring extends Construct {
       // A first install pulls images and provisions three volumes: give it time, and never leave a
       // half-installed release behind.
       timeout: 1200,
-      wait: true,
+      ...RELEASE_LIFECYCLE,
       waitForJobs: true,
-      atomic: false,
-      cleanupOnFail: true,
-      maxHistory: 10,
       dependsOn: [namespace, ...(props.dependsOn ?? [])],
     });
   }
