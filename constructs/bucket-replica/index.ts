@@ -23,7 +23,7 @@ import { Construct } from "constructs";
 import { policyDocument, type Statement } from "../../src/lib/iam";
 import { EncryptionKey } from "../kms-key";
 import { REPLICA_OF_TAG } from "../../src/policy/conventions";
-import { SecureBucket } from "../secure-bucket";
+import { SecureBucket, type SecureBucketProps } from "../secure-bucket";
 
 /** Defaults of {@link BucketReplicaProps}. */
 export const BUCKET_REPLICA_DEFAULTS = {
@@ -61,7 +61,7 @@ export interface BucketReplicaProps {
   /** Days current replica versions are kept (e.g. the dump retention); unset keeps them. @default undefined */
   readonly currentVersionExpirationDays?: number;
   /** S3 Object Lock default retention on the replica (write-once copies). @default undefined */
-  readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
+  readonly objectLock?: SecureBucketProps["objectLock"];
   /** Extra tags on the replica bucket. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
   /** Topic an alarm on failed replication notifies (in the source region). @default no alarm */
