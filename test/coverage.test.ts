@@ -54,10 +54,15 @@ describe("stack-level coverage", () => {
 });
 
 describe("assertions over lists", () => {
+  // Test files in every folder under test/ (test/verify/ included), as paths relative to test/.
   const files = nonEmpty(
-    readdirSync(TEST_DIR).filter((f) => f.endsWith(".test.ts")),
+    (readdirSync(TEST_DIR, { recursive: true }) as string[]).filter((f) => f.endsWith(".test.ts")).sort(),
     "test files",
   );
+
+  it("the scan reaches test files in subfolders", () => {
+    expect(files).toContain(join("verify", "prometheus.test.ts"));
+  });
 
   it("every .every() in a test runs over a list asserted non-empty (nonEmpty(...).every)", () => {
     const offenders: string[] = [];

@@ -10,6 +10,7 @@ import { ConfigError } from "../../src/config/load";
 import { applyValueOverrides, parsePath, parseValueOverrides } from "../../src/config/overrides";
 import { loadEnvironments } from "../../src/config/environments";
 import { costProblems, type CostLimits } from "../../tools/verify/cost-guard";
+import { nonEmpty } from "../helpers/assert";
 import { SANDBOX } from "../helpers/sandbox";
 import { configsOf, stack, synthesize } from "../helpers/synth";
 
@@ -41,7 +42,7 @@ describe("CDN_CONFIG_OVERRIDES", () => {
       "cdn-dev-global-pgdump-444455556666",
       "cdn-dev-global-pgdump-dr-444455556666",
     ]);
-    expect(global.provider!.aws.every((p: any) => p.allowed_account_ids[0] === "444455556666")).toBe(true);
+    expect(nonEmpty(global.provider!.aws as any[], "dev-global AWS providers").every((p) => p.allowed_account_ids[0] === "444455556666")).toBe(true);
     expect(global.terraform.backend.s3).toMatchObject({ bucket: "cdn-tfstate-sandbox-444455556666", key: "integration/8812345/dev-global.tfstate" });
     expect(s.policy.violations).toEqual([]);
   });

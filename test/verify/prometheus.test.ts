@@ -79,13 +79,15 @@ describe.skipIf(!bin)("Prometheus checks against a real Prometheus, node exporte
     );
     prom = loopback(`http://127.0.0.1:${promPort}`);
     am = loopback(`http://127.0.0.1:${amPort}`);
-    // Ready when every target has been scraped once and Watchdog reached Alertmanager.
+    // Ready when all four configured targets have been discovered and scraped once, and Watchdog
+    // reached Alertmanager. Discovery lags rule evaluation by up to 5 s, so Watchdog can arrive while
+    // the target list is still empty: the count is what makes this wait for the scrapes.
     await waitFor(
       () => `Prometheus scraping and delivering\n${servers.map((s) => s.output.slice(-2000)).join("\n")}`,
       async () => {
-        const targets = (await prom("/api/v1/targets")) as any;
+        const active = ((await prom("/api/v1/targets")) as any).data.activeTargets as any[];
         const alerts = (await am("/api/v2/alerts")) as any[];
-        return targets.data.activeTargets.every((t: any) => t.health !== "unknown") && alerts.some((a) => a.labels.alertname === "Watchdog");
+        return active.filter((t) => t.health !== "unknown").length === 4 && alerts.some((a) => a.labels.alertname === "Watchdog");
       },
       60_000,
     );
