@@ -9,7 +9,7 @@ import { readSynthOutput } from "../src/app/synth-output";
 import { loadEnvironments } from "../src/config/environments";
 import { blockingRemovals, remoteStateReads, schedulePlans, stackOfKey, type EnvironmentState } from "../tools/plan-schedule";
 import { buildMatrix, NO_RUNNER_REASON } from "../tools/stack-matrix";
-import { synthesize } from "./helpers/synth";
+import { synthesize, synthesizeAll } from "./helpers/synth";
 
 const PREFIX = "cdn-control-plane";
 // The accounts as before their in-VPC runners are set up (no runner projects yet): the in-cluster
@@ -60,7 +60,11 @@ describe("schedulePlans on the synthesized staging and prod stacks", () => {
   });
 
   it("with runners in the VPCs, defers each in-cluster stack behind its plane stack instead of skipping it", () => {
-    const withRunners = readSynthOutput(synthesize(loadEnvironments(["prod"])).outdir);
+    // prod's stacks as the environment file has them (runners on), from the run's shared synthesis.
+    const all = readSynthOutput(synthesizeAll().outdir);
+    const prod = (name: string) => name.startsWith("prod-");
+    const withRunners = { outdir: all.outdir, manifest: new Map([...all.manifest].filter(([n]) => prod(n))), stacks: new Map([...all.stacks].filter(([n]) => prod(n))) };
+    expect([...withRunners.stacks.keys()]).toContain("prod-global-k8s");
     const schedule = schedulePlans(withRunners, buildMatrix(withRunners, { remoteStateOnly: true, runners: { runId: "42", runAttempt: "1" } }), [
       { environment: "prod", prefix: PREFIX, listing: {} },
     ]);
