@@ -1,24 +1,30 @@
 /**
- * Real Terraform validation of synthesized stacks, offline: each stack is copied aside, given override
- * files (a local backend; for planning, dummy credentials and the AWS provider's skip flags, and stub
- * states with placeholder ids for cross-stack inputs: only in the copy, never in the synthesized
- * config), then planned with `terraform plan -refresh=false`. Providers come from a filesystem mirror
- * through a CLI config of our own.
+ * Real Terraform validation of synthesized stacks, offline: each stack is copied aside and the copy's
+ * configuration adjusted (a local backend; for planning, dummy credentials and the AWS provider's skip
+ * flags, and stub states with placeholder ids for cross-stack inputs: only in the copy, never in the
+ * synthesized config), then planned with `terraform plan -refresh=false`. Providers come from a
+ * filesystem mirror through a CLI config of our own.
  *
  * `plan` validates: before planning, Terraform's local backend runs the same validation walk as
  * `terraform validate` and stops on its errors (internal/backend/local/backend_local.go, "running
- * validation operation"), so a separate `validate` would only start the provider once more. Starting
- * the AWS provider (loading its schema) is most of a stack's time, so:
+ * validation operation"), so a separate `validate` would only start the provider once more. Loading
+ * the AWS provider's schema (~1.6 s of CPU, once per Terraform run) is most of a small stack's time, so:
  * - `init` runs once per distinct provider set (same required_providers), in a template directory;
- *   each stack copy links the template's installed providers and copies its lock file and backend marker;
- * - stacks are planned in parallel, up to the machine's cores, longest first;
- * - the plan's own machine-readable output (`-json`) gives the counts, no `show -json` of a plan file.
+ *   each copy links the template's installed providers and copies its lock file and backend marker;
+ * - stacks of one provider set are planned together, as modules of one configuration, in as many
+ *   groups as there are cores (balanced by size): one schema load per group instead of per stack. A
+ *   module is planned exactly as the stack alone would be (its own provider configurations, resources,
+ *   moved blocks, outputs), with two root-only rules restored: each module output is re-exported at the
+ *   root with the module's own `sensitive` flag, so an output leaking a sensitive value still fails;
+ *   and a group that fails for any reason is planned again stack by stack, so every error is reported
+ *   against its own stack exactly as before (docs/decisions/0011-offline-plans-in-groups.md);
+ * - the plan's own machine-readable output (`-json`) gives the counts, per module from its planned changes.
  * The scratch directory is removed afterwards unless the caller passed its own.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 
 /** What happened to one stack. */
@@ -33,6 +39,8 @@ export interface StackCheck {
   readonly detail?: string;
   /** Wall time of the stack's Terraform run, in milliseconds (progress output only). */
   readonly ms?: number;
+  /** Planned as one of this many stacks in one configuration (absent: on its own). */
+  readonly together?: number;
   /** `terraform graph` (DOT) of the stack, when asked for with `graph`. */
   readonly graph?: string;
 }
@@ -49,7 +57,7 @@ export interface CheckOptions {
   readonly mirror?: string;
   /** Only these stacks (all when omitted). */
   readonly stacks?: readonly string[];
-  /** Stacks planned at the same time; defaults to the number of cores. */
+  /** Terraform runs at the same time, and groups per provider set; defaults to the number of cores. */
   readonly concurrency?: number;
   /** Called after each stack, for progress output (with the number done and the total). */
   readonly onResult?: (result: StackCheck, done: number, total: number) => void;
@@ -112,6 +120,23 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
   return results;
 }
 
+/** A selected stack: where its synthesized configuration is, and the providers it needs. */
+interface Candidate {
+  readonly stack: string;
+  readonly source: string;
+  readonly config: TerraformJson;
+  readonly providers: Record<string, unknown>;
+  readonly missing: readonly string[];
+  /** Resources in the configuration (the size used for ordering and balancing). */
+  readonly size: number;
+}
+
+/** An initialized template directory for one provider set (or why `init` failed). */
+interface Template {
+  readonly dir: string;
+  readonly error?: string;
+}
+
 /** Plans (and so validates) every selected stack of the manifest whose providers are in the mirror. */
 export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> {
   const mirror = resolve(options.mirror ?? defaultMirror());
@@ -143,17 +168,18 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
     };
 
     const names = Object.keys(manifest.stacks).filter((s) => !options.stacks || options.stacks.includes(s)).sort();
-    const stacks = names.map((stack) => {
+    const stacks: Candidate[] = names.map((stack) => {
       const source = join(options.outdir, manifest.stacks[stack].workingDirectory);
       const config = JSON.parse(readFileSync(join(source, "cdk.tf.json"), "utf8")) as TerraformJson;
       const providers = config.terraform?.required_providers ?? {};
       const missing = Object.keys(providers).filter((p) => !available.has(p));
-      return { stack, source, config, providers, missing };
+      const size = Object.values(config.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      return { stack, source, config, providers, missing, size };
     });
 
     // One `init` per distinct provider set, shared by every stack that has it.
-    const templates = new Map<string, Promise<{ dir: string; error?: string }>>();
-    const templateFor = (providers: Record<string, unknown>): Promise<{ dir: string; error?: string }> => {
+    const templates = new Map<string, Promise<Template>>();
+    const templateFor = (providers: Record<string, unknown>): Promise<Template> => {
       const key = canonical(providers);
       let template = templates.get(key);
       if (!template) {
@@ -166,27 +192,68 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
       return template;
     };
 
-    // Longest first (a graph costs one more provider start; then larger configurations), so that the
-    // last stacks to finish are short ones; the results are returned in name order.
-    const cost = (s: (typeof stacks)[number]) => (options.graph?.includes(s.stack) ? 1e9 : 0) + Object.values(s.config.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-    const longestFirst = [...stacks].sort((a, b) => cost(b) - cost(a) || a.stack.localeCompare(b.stack));
+    const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+    const graphed = new Set(options.graph ?? []);
     let done = 0;
-    const results = await pool(longestFirst, options.concurrency ?? availableParallelism(), async (s): Promise<StackCheck> => {
+    const finished: StackCheck[] = [];
+    const report = (result: StackCheck): void => {
+      finished.push(result);
+      options.onResult?.(result, ++done, stacks.length);
+    };
+    for (const s of stacks.filter((c) => c.missing.length > 0)) {
+      report({ stack: s.stack, status: "not-run", detail: `providers not in the offline mirror: ${s.missing.join(", ")}` });
+    }
+    // The units of work: per provider set, `concurrency` groups of similar size (or one stack each).
+    const bySet = new Map<string, Candidate[]>();
+    for (const s of stacks.filter((c) => c.missing.length === 0)) bySet.set(canonical(s.providers), [...(bySet.get(canonical(s.providers)) ?? []), s]);
+    const units = [...bySet.values()].flatMap((set) => balancedGroups(set, concurrency, (s) => s.size));
+    // Largest first, so that the last units to finish are small ones.
+    units.sort((a, b) => total(b) - total(a) || a[0].stack.localeCompare(b[0].stack));
+    let unitNo = 0;
+    await pool(units, concurrency, async (unit) => {
+      const dir = join(workdir, `plan-${++unitNo}`);
+      const template = await templateFor(unit[0].providers);
       const started = performance.now();
-      const result: StackCheck =
-        s.missing.length > 0
-          ? { stack: s.stack, status: "not-run", detail: `providers not in the offline mirror: ${s.missing.join(", ")}` }
-          : await checkStack(s.stack, s.source, s.config, join(workdir, s.stack), await templateFor(s.providers), env, options.graph?.includes(s.stack) ?? false).catch(
-              (error: unknown): StackCheck => ({ stack: s.stack, status: "failed", detail: `could not prepare or run terraform: ${(error as Error).message}` }),
-            );
-      const timed = { ...result, ms: Math.round(performance.now() - started) };
-      options.onResult?.(timed, ++done, stacks.length);
-      return timed;
+      const timed = (r: StackCheck, together?: number): StackCheck => ({ ...r, ms: Math.round(performance.now() - started), ...(together ? { together } : {}) });
+      const alone = async (s: Candidate): Promise<StackCheck> => {
+        const result = await checkStack(s, join(dir, s.stack), template, env, graphed.has(s.stack)).catch(
+          (error: unknown): StackCheck => ({ stack: s.stack, status: "failed", detail: `could not prepare or run terraform: ${(error as Error).message}` }),
+        );
+        return timed(result);
+      };
+      if (unit.length > 1) {
+        const together = await checkGroup(unit, dir, template, env, graphed).catch(() => undefined);
+        if (together) {
+          for (const r of together) report(timed(r, unit.length));
+          return;
+        }
+        // The group failed: plan each stack on its own, so each error is reported against its stack.
+        rmSync(dir, { recursive: true, force: true });
+      }
+      for (const s of unit) report(await alone(s));
     });
-    return results.sort((a, b) => a.stack.localeCompare(b.stack));
+    return finished.sort((a, b) => a.stack.localeCompare(b.stack));
   } finally {
     if (temporary) rmSync(workdir, { recursive: true, force: true });
   }
+}
+
+const total = (group: readonly Candidate[]): number => group.reduce((n, s) => n + s.size, 0);
+
+/**
+ * Splits `items` into at most `count` groups of similar total weight: heaviest first (ties in name
+ * order), each into the lightest group so far. Deterministic; no group is empty; each sorted by name.
+ */
+export function balancedGroups<T extends { readonly stack: string }>(items: readonly T[], count: number, weight: (item: T) => number): T[][] {
+  const groups: { items: T[]; weight: number }[] = Array.from({ length: Math.max(1, Math.min(count, items.length)) }, () => ({ items: [], weight: 0 }));
+  const heaviestFirst = [...items].sort((a, b) => weight(b) - weight(a) || a.stack.localeCompare(b.stack));
+  for (const item of heaviestFirst) {
+    // The lightest group; of equally light ones, the one with fewer items, then the first.
+    const lightest = groups.reduce((best, g) => (g.weight < best.weight || (g.weight === best.weight && g.items.length < best.items.length) ? g : best));
+    lightest.items.push(item);
+    lightest.weight += weight(item);
+  }
+  return groups.filter((g) => g.items.length > 0).map((g) => g.items.sort((a, b) => a.stack.localeCompare(b.stack)));
 }
 
 /** JSON with sorted keys, for comparing provider sets. */
@@ -198,70 +265,157 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-async function checkStack(
-  stack: string,
-  source: string,
-  config: TerraformJson,
-  dir: string,
-  template: { dir: string; error?: string },
-  env: NodeJS.ProcessEnv,
-  withGraph = false,
-): Promise<StackCheck> {
-  if (template.error) return { stack, status: "failed", detail: template.error };
+/** The AWS provider settings of an offline plan: dummy credentials, no account lookups, no account pin. */
+const OFFLINE_AWS = {
+  access_key: "AKIAOFFLINEPLANNING0",
+  secret_key: "offline-planning-only",
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: true,
+};
+
+/**
+ * Copies a stack into `dir` and adjusts the copy's configuration for an offline plan run in `root`
+ * (the stack's own directory, or the root of the group it is a module of): the backend (local at a
+ * root; none in a module, where Terraform ignores it), the AWS provider blocks (OFFLINE_AWS), and
+ * each terraform_remote_state pointed at a stub state with placeholder outputs. Returns whether the
+ * stack reads other stacks' state.
+ */
+function prepareCopy(s: Candidate, dir: string, root: string): { readsRemoteState: boolean } {
   rmSync(dir, { recursive: true, force: true });
-  cpSync(source, dir, { recursive: true });
+  mkdirSync(dirname(dir), { recursive: true });
+  cpSync(s.source, dir, { recursive: true });
   rmSync(join(dir, ".terraform"), { recursive: true, force: true });
-  writeFileSync(join(dir, "zz_backend_override.tf.json"), JSON.stringify({ terraform: { backend: LOCAL_BACKEND } }, null, 2));
-  // What `init` would produce, from the template: the same providers (linked, not copied: the AWS
-  // provider is ~700 MB), the same lock file, the same backend (the override above).
-  mkdirSync(join(dir, ".terraform"));
+  const config = JSON.parse(readFileSync(join(s.source, "cdk.tf.json"), "utf8")) as TerraformJson & { terraform?: { backend?: unknown } };
+  const asModule = resolve(dir) !== resolve(root);
+  config.terraform = { ...config.terraform };
+  if (asModule) delete config.terraform.backend;
+  else config.terraform.backend = LOCAL_BACKEND;
+  for (const block of config.provider?.aws ?? []) {
+    Object.assign(block, OFFLINE_AWS);
+    delete (block as Record<string, unknown>).allowed_account_ids;
+  }
+  // Cross-stack inputs come from other stacks' state, which does not exist offline: point each
+  // terraform_remote_state at a stub state whose outputs hold placeholder ids (a local backend's path
+  // is relative to where Terraform runs).
+  const remote = (config.data?.terraform_remote_state ?? {}) as Record<string, Record<string, unknown>>;
+  const configText = JSON.stringify(config);
+  for (const [name, block] of Object.entries(remote)) {
+    const file = `stub-${name}.tfstate`;
+    writeFileSync(join(dir, file), JSON.stringify(stubState(name, configText), null, 2));
+    block.backend = "local";
+    block.config = { path: relative(root, join(dir, file)) };
+  }
+  writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(config, null, 2));
+  return { readsRemoteState: Object.keys(remote).length > 0 };
+}
+
+/** What `init` would leave in `dir` (a stack copy or a group's root), from the provider set's template. */
+function linkTemplate(dir: string, template: Template): void {
+  mkdirSync(join(dir, ".terraform"), { recursive: true });
   const from = (...path: string[]) => join(template.dir, ...path);
+  // The same providers (linked, not copied: the AWS provider is ~700 MB), lock file and backend.
   if (existsSync(from(".terraform", "providers"))) symlinkSync(from(".terraform", "providers"), join(dir, ".terraform", "providers"), "dir");
   copyFileSync(from(".terraform", "terraform.tfstate"), join(dir, ".terraform", "terraform.tfstate"));
   if (existsSync(from(".terraform.lock.hcl"))) copyFileSync(from(".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
+}
 
-  // Cross-stack inputs come from other stacks' state, which does not exist offline: point each
-  // terraform_remote_state at a stub state (in the copy only) whose outputs hold placeholder ids.
-  const remoteStates = Object.keys((config.data?.terraform_remote_state as Record<string, unknown> | undefined) ?? {});
-  if (remoteStates.length > 0) {
-    writeRemoteStateStubs(dir, remoteStates, readFileSync(join(dir, "cdk.tf.json"), "utf8"));
-  }
-  // Offline planning: dummy credentials and no account lookups, only in this copy.
-  const providerOverride: Record<string, unknown[]> = {};
-  for (const [name, blocks] of Object.entries(config.provider ?? {})) {
-    if (name !== "aws") continue;
-    providerOverride[name] = blocks.map((b) => ({
-      ...(b.alias ? { alias: b.alias } : {}),
-      access_key: "AKIAOFFLINEPLANNING0",
-      secret_key: "offline-planning-only",
-      skip_credentials_validation: true,
-      skip_requesting_account_id: true,
-      skip_metadata_api_check: true,
-      skip_region_validation: true,
-      allowed_account_ids: null,
-    }));
-  }
-  if (Object.keys(providerOverride).length > 0) {
-    writeFileSync(join(dir, "zz_provider_override.tf.json"), JSON.stringify({ provider: providerOverride }, null, 2));
-  }
-  const plan = await run(["plan", "-refresh=false", "-lock=false", "-input=false", "-no-color", "-json"], dir, env);
-  const messages = parseJsonLines(plan.out);
+/** Runs `terraform plan` in `dir`: the error diagnostics, or the summary and the planned changes. */
+async function plan(dir: string, env: NodeJS.ProcessEnv): Promise<{ error: string } | { add: number; changes: PlanMessage[] }> {
+  const r = await run(["plan", "-refresh=false", "-lock=false", "-input=false", "-no-color", "-json"], dir, env);
+  const messages = parseJsonLines(r.out);
   const errors = messages.filter((m) => m.type === "diagnostic" && m.diagnostic?.severity === "error");
-  if (!plan.ok || errors.length > 0) {
-    const text = errors.length > 0 ? errors.map(formatDiagnostic).join("\n") : tail(plan.out + plan.err);
-    return { stack, status: "failed", detail: `terraform plan (which validates first) failed:\n${text}` };
+  if (!r.ok || errors.length > 0) {
+    const text = errors.length > 0 ? errors.map(formatDiagnostic).join("\n") : tail(r.out + r.err);
+    return { error: `terraform plan (which validates first) failed:\n${text}` };
   }
   const summary = messages.find((m) => m.type === "change_summary")?.changes;
-  if (!summary || typeof summary.add !== "number") {
-    return { stack, status: "failed", detail: `terraform plan printed no change summary:\n${tail(plan.out + plan.err)}` };
-  }
+  if (!summary || typeof summary.add !== "number") return { error: `terraform plan printed no change summary:\n${tail(r.out + r.err)}` };
+  return { add: summary.add, changes: messages.filter((m) => m.type === "planned_change") };
+}
+
+/** One stack planned on its own, in `dir`. */
+async function checkStack(s: Candidate, dir: string, template: Template, env: NodeJS.ProcessEnv, withGraph: boolean): Promise<StackCheck> {
+  if (template.error) return { stack: s.stack, status: "failed", detail: template.error };
+  const { readsRemoteState } = prepareCopy(s, dir, dir);
+  linkTemplate(dir, template);
+  const result = await plan(dir, env);
+  if ("error" in result) return { stack: s.stack, status: "failed", detail: result.error };
   let graph: string | undefined;
   if (withGraph) {
     const g = await run(["graph"], dir, env);
-    if (!g.ok) return { stack, status: "failed", detail: `terraform graph failed:\n${tail(g.out + g.err)}` };
+    if (!g.ok) return { stack: s.stack, status: "failed", detail: `terraform graph failed:\n${tail(g.out + g.err)}` };
     graph = g.out;
   }
-  return { stack, status: "planned", toAdd: summary.add, detail: remoteStates.length > 0 ? "cross-stack inputs stubbed with placeholder ids" : undefined, ...(graph ? { graph } : {}) };
+  return { stack: s.stack, status: "planned", toAdd: result.add, detail: note(readsRemoteState), ...(graph ? { graph } : {}) };
+}
+
+const note = (readsRemoteState: boolean): string | undefined => (readsRemoteState ? "cross-stack inputs stubbed with placeholder ids" : undefined);
+
+/** A module name for a stack (Terraform identifiers: a letter, then letters, digits, `_` and `-`). */
+const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/**
+ * Stacks planned together as modules of one configuration in `dir`: the result of each, or undefined
+ * when anything failed (the caller then plans them one by one, which reports each error against its
+ * own stack).
+ */
+async function checkGroup(group: readonly Candidate[], dir: string, template: Template, env: NodeJS.ProcessEnv, graphed: ReadonlySet<string>): Promise<StackCheck[] | undefined> {
+  if (template.error || group.some((s) => !MODULE_NAME.test(s.stack))) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const module: Record<string, { source: string }> = {};
+  const output: Record<string, { value: string; sensitive?: boolean }> = {};
+  const readsRemoteState = new Map<string, boolean>();
+  for (const s of group) {
+    readsRemoteState.set(s.stack, prepareCopy(s, join(dir, s.stack), dir).readsRemoteState);
+    module[s.stack] = { source: `./${s.stack}` };
+    // Terraform refuses a sensitive value in an output not marked sensitive only at the root: each
+    // module output is re-exported there, as sensitive as the stack declares it.
+    const outputs = (s.config as { output?: Record<string, { sensitive?: boolean }> }).output ?? {};
+    for (const [name, o] of Object.entries(outputs)) output[`${s.stack}__${name}`] = { value: `\${module.${s.stack}.${name}}`, ...(o.sensitive ? { sensitive: true } : {}) };
+  }
+  // (An empty `output` object is a syntax error in Terraform JSON.)
+  const root = { terraform: { required_providers: group[0].providers, backend: LOCAL_BACKEND }, module, ...(Object.keys(output).length > 0 ? { output } : {}) };
+  writeFileSync(join(dir, "main.tf.json"), JSON.stringify(root, null, 2));
+  linkTemplate(dir, template);
+  // What `init` records for local modules.
+  const modules = [{ Key: "", Source: "", Dir: "." }, ...group.map((s) => ({ Key: s.stack, Source: `./${s.stack}`, Dir: s.stack }))];
+  mkdirSync(join(dir, ".terraform", "modules"), { recursive: true });
+  writeFileSync(join(dir, ".terraform", "modules", "modules.json"), JSON.stringify({ Modules: modules }));
+
+  const result = await plan(dir, env);
+  if ("error" in result) return undefined;
+  const adds = new Map<string, number>();
+  for (const m of result.changes) {
+    const action = m.change?.action;
+    if (action === "create" || action === "replace") adds.set(m.change?.resource?.module ?? "", (adds.get(m.change?.resource?.module ?? "") ?? 0) + 1);
+  }
+  // Every planned addition belongs to one of the modules, and they add up to Terraform's own summary.
+  const counted = group.reduce((n, s) => n + (adds.get(`module.${s.stack}`) ?? 0), 0);
+  if (counted !== result.add) return undefined;
+  let dot: string | undefined;
+  if (group.some((s) => graphed.has(s.stack))) {
+    const g = await run(["graph"], dir, env);
+    if (!g.ok) return undefined;
+    dot = g.out;
+  }
+  return group.map((s) => ({
+    stack: s.stack,
+    status: "planned",
+    toAdd: adds.get(`module.${s.stack}`) ?? 0,
+    detail: note(readsRemoteState.get(s.stack) ?? false),
+    ...(dot && graphed.has(s.stack) ? { graph: moduleGraph(dot, s.stack) } : {}),
+  }));
+}
+
+/** The edges among one module's nodes in a `terraform graph` of several modules, as that stack's own graph would name them. */
+export function moduleGraph(dot: string, module: string): string {
+  const prefix = `module.${module}.`;
+  const edges = [...dot.matchAll(/"([^"]+)" -> "([^"]+)"/g)]
+    .filter(([, from, to]) => from.startsWith(prefix) && to.startsWith(prefix))
+    .map(([, from, to]) => `  "${from.slice(prefix.length)}" -> "${to.slice(prefix.length)}"`);
+  return ["digraph G {", ...edges, "}", ""].join("\n");
 }
 
 /** Addresses reachable from `from` along the edges of a `terraform graph` DOT text (what it is ordered after). */
@@ -285,6 +439,7 @@ interface PlanMessage {
   type?: string;
   diagnostic?: { severity?: string; summary?: string; detail?: string; address?: string; range?: { filename?: string; start?: { line?: number } } };
   changes?: { add?: number; change?: number; remove?: number };
+  change?: { action?: string; resource?: { module?: string } };
 }
 
 /** The `-json` output of a Terraform command: one JSON message per line. */
@@ -318,34 +473,29 @@ function stubValue(output: string): string {
   return `offline-stub-${name.slice(-12)}`;
 }
 
-function writeRemoteStateStubs(dir: string, names: readonly string[], configText: string): void {
-  const data: Record<string, unknown> = {};
-  for (const name of names) {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const outputs = new Set([...configText.matchAll(new RegExp(`data\\.terraform_remote_state\\.${escaped}\\.outputs\\.([A-Za-z0-9_-]+)`, "g"))].map((m) => m[1]));
-    const state = {
-      version: 4,
-      terraform_version: "1.11.4",
-      serial: 1,
-      lineage: "offline-plan-stub",
-      outputs: Object.fromEntries([...outputs].sort().map((o) => [o, { value: stubValue(o), type: "string" }])),
-      resources: [],
-    };
-    const file = `stub-${name}.tfstate`;
-    writeFileSync(join(dir, file), JSON.stringify(state, null, 2));
-    data[name] = { backend: "local", config: { path: file } };
-  }
-  writeFileSync(join(dir, "zz_remote_state_override.tf.json"), JSON.stringify({ data: { terraform_remote_state: data } }, null, 2));
+/** A state file for a terraform_remote_state `name`: every output the configuration reads from it, as a placeholder. */
+function stubState(name: string, configText: string): Record<string, unknown> {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const outputs = new Set([...configText.matchAll(new RegExp(`data\\.terraform_remote_state\\.${escaped}\\.outputs\\.([A-Za-z0-9_-]+)`, "g"))].map((m) => m[1]));
+  return {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 1,
+    lineage: "offline-plan-stub",
+    outputs: Object.fromEntries([...outputs].sort().map((o) => [o, { value: stubValue(o), type: "string" }])),
+    resources: [],
+  };
 }
 
 function tail(text: string, lines = 40): string {
   return text.trim().split("\n").slice(-lines).join("\n");
 }
 
-/** One progress line for a finished stack: `[3/9] dev-global: planned, 120 to add (5.1 s)`. */
+/** One progress line for a finished stack: `[3/9] dev-global: planned, 120 to add (5.1 s, with 4 other stacks)`. */
 export function formatProgress(result: StackCheck, done: number, total: number): string {
   const what = result.status === "planned" ? `planned, ${result.toAdd} to add` : result.status === "failed" ? "FAILED" : `not run (${result.detail})`;
-  return `[${done}/${total}] ${result.stack}: ${what}${result.ms !== undefined ? ` (${(result.ms / 1000).toFixed(1)} s)` : ""}`;
+  const others = result.together ? `, with ${result.together - 1} other stack${result.together === 2 ? "" : "s"}` : "";
+  return `[${done}/${total}] ${result.stack}: ${what}${result.ms !== undefined ? ` (${(result.ms / 1000).toFixed(1)} s${others})` : ""}`;
 }
 
 /** A fixed-width table of results for the terminal. */
