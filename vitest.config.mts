@@ -24,9 +24,9 @@ const UNIT_ONLY = process.env.CDN_TEST_UNIT === "1";
 const CORES = availableParallelism();
 
 /**
- * The real-Terraform test runs for most of the suite's time, mostly in Terraform processes of its own:
- * it starts first (on a clean clone vitest would start small files last), then the other long suites
- * that wait on processes, and the other worker runs every other file meanwhile.
+ * The longest files wait on processes of their own (Terraform; PostgreSQL through the failover drills;
+ * the cdktf CLI; the entry points): they start first (on a clean clone vitest would start small files
+ * last), and the other workers run every other file meanwhile.
  */
 const SLOW_FIRST = [/\/terraform\.test\.ts$/, /\/sql-probe\.test\.ts$/, /\/cdktf-cli\.test\.ts$/, /\/entrypoints\.test\.ts$/];
 class SlowFirst extends BaseSequencer {
@@ -56,7 +56,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Synthesis is CPU-bound: one worker per core. The process suites spend much of their time waiting
     // (on Terraform's own processes, on servers during drills and scrapes), so `npm test` runs one
-    // worker more to fill that time with other files (2 cores: 48 s with two workers, 43-46 s with three).
+    // worker more to fill that time with other files (2 cores: 40-42 s with two workers, 38-39 s with three).
     maxWorkers: UNIT_ONLY ? CORES : CORES + 1,
     // Node 20.19+ parses every CommonJS file loaded through `import` a second time to detect ES module
     // syntax; no dependency here relies on that (a tenth of the workers' CPU time). Only where Node has the flag.
