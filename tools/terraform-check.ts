@@ -203,7 +203,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
     for (const s of stacks.filter((c) => c.missing.length > 0)) {
       report({ stack: s.stack, status: "not-run", detail: `providers not in the offline mirror: ${s.missing.join(", ")}` });
     }
-    // The units of work: per provider set, `concurrency` groups of similar size (or one stack each).
+    // The units of work: per provider set, up to `concurrency` groups of similar size.
     const bySet = new Map<string, Candidate[]>();
     for (const s of stacks.filter((c) => c.missing.length === 0)) bySet.set(canonical(s.providers), [...(bySet.get(canonical(s.providers)) ?? []), s]);
     const units = [...bySet.values()].flatMap((set) => balancedGroups(set, concurrency, (s) => s.size));
