@@ -12,12 +12,12 @@
  * - `init` runs once per distinct provider set (same required_providers), in a template directory;
  *   each copy links the template's installed providers and copies its lock file and backend marker;
  * - stacks of one provider set are planned together, as modules of one configuration, in as many
- *   groups as there are cores (balanced by size): one schema load per group instead of per stack. A
- *   module is planned exactly as the stack alone would be (its own provider configurations, resources,
- *   moved blocks, outputs), with two root-only rules restored: each module output is re-exported at the
- *   root with the module's own `sensitive` flag, so an output leaking a sensitive value still fails;
- *   and a group that fails for any reason is planned again stack by stack, so every error is reported
- *   against its own stack exactly as before (docs/decisions/0011-offline-plans-in-groups.md);
+ *   groups as there are cores (balanced by size): one schema load per group instead of per stack. Each
+ *   module keeps the stack's own provider configurations, resources, moved blocks and outputs. What
+ *   Terraform checks only in a root module is covered: each module output is re-exported at the root
+ *   with the module's own `sensitive` flag, so an output leaking a sensitive value still fails; and a
+ *   group that fails for any reason (a root-only block included) is planned again stack by stack, so
+ *   every error is reported against its own stack as before (docs/decisions/0011-offline-plans-in-groups.md);
  * - the plan's own machine-readable output (`-json`) gives the counts, per module from its planned changes.
  * The scratch directory is removed afterwards unless the caller passed its own.
  */
