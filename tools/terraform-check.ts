@@ -126,6 +126,8 @@ interface Candidate {
   readonly source: string;
   readonly config: TerraformJson;
   readonly providers: Record<string, unknown>;
+  /** The provider set as a comparable key (stacks with the same key share an `init` and may share a group). */
+  readonly providerSet: string;
   readonly missing: readonly string[];
   /** Resources in the configuration (the size used for ordering and balancing). */
   readonly size: number;
@@ -174,20 +176,19 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
       const providers = config.terraform?.required_providers ?? {};
       const missing = Object.keys(providers).filter((p) => !available.has(p));
       const size = Object.values(config.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-      return { stack, source, config, providers, missing, size };
+      return { stack, source, config, providers, providerSet: canonical(providers), missing, size };
     });
 
     // One `init` per distinct provider set, shared by every stack that has it.
     const templates = new Map<string, Promise<Template>>();
-    const templateFor = (providers: Record<string, unknown>): Promise<Template> => {
-      const key = canonical(providers);
-      let template = templates.get(key);
+    const templateFor = (s: Candidate): Promise<Template> => {
+      let template = templates.get(s.providerSet);
       if (!template) {
         const dir = join(workdir, `.init-${templates.size + 1}`);
         mkdirSync(dir);
-        writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: providers, backend: LOCAL_BACKEND } }, null, 2));
+        writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: s.providers, backend: LOCAL_BACKEND } }, null, 2));
         template = run(["init", "-input=false", "-no-color"], dir, env).then((r) => ({ dir, error: r.ok ? undefined : `terraform init failed:\n${tail(r.out + r.err)}` }));
-        templates.set(key, template);
+        templates.set(s.providerSet, template);
       }
       return template;
     };
@@ -205,14 +206,14 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
     }
     // The units of work: per provider set, up to `concurrency` groups of similar size.
     const bySet = new Map<string, Candidate[]>();
-    for (const s of stacks.filter((c) => c.missing.length === 0)) bySet.set(canonical(s.providers), [...(bySet.get(canonical(s.providers)) ?? []), s]);
+    for (const s of stacks.filter((c) => c.missing.length === 0)) bySet.set(s.providerSet, [...(bySet.get(s.providerSet) ?? []), s]);
     const units = [...bySet.values()].flatMap((set) => balancedGroups(set, concurrency, (s) => s.size));
     // Largest first, so that the last units to finish are small ones.
     units.sort((a, b) => total(b) - total(a) || a[0].stack.localeCompare(b[0].stack));
     let unitNo = 0;
     await pool(units, concurrency, async (unit) => {
       const dir = join(workdir, `plan-${++unitNo}`);
-      const template = await templateFor(unit[0].providers);
+      const template = await templateFor(unit[0]);
       const started = performance.now();
       const timed = (r: StackCheck, together?: number): StackCheck => ({ ...r, ms: Math.round(performance.now() - started), ...(together ? { together } : {}) });
       const alone = async (s: Candidate): Promise<StackCheck> => {
@@ -287,7 +288,7 @@ function prepareCopy(s: Candidate, dir: string, root: string): { readsRemoteStat
   mkdirSync(dirname(dir), { recursive: true });
   cpSync(s.source, dir, { recursive: true });
   rmSync(join(dir, ".terraform"), { recursive: true, force: true });
-  const config = JSON.parse(readFileSync(join(s.source, "cdk.tf.json"), "utf8")) as TerraformJson & { terraform?: { backend?: unknown } };
+  const config = structuredClone(s.config) as TerraformJson & { terraform?: { backend?: unknown } };
   const asModule = resolve(dir) !== resolve(root);
   config.terraform = { ...config.terraform };
   if (asModule) delete config.terraform.backend;
@@ -412,16 +413,21 @@ async function checkGroup(group: readonly Candidate[], dir: string, template: Te
 /** The edges among one module's nodes in a `terraform graph` of several modules, as that stack's own graph would name them. */
 export function moduleGraph(dot: string, module: string): string {
   const prefix = `module.${module}.`;
-  const edges = [...dot.matchAll(/"([^"]+)" -> "([^"]+)"/g)]
-    .filter(([, from, to]) => from.startsWith(prefix) && to.startsWith(prefix))
-    .map(([, from, to]) => `  "${from.slice(prefix.length)}" -> "${to.slice(prefix.length)}"`);
+  const edges = dotEdges(dot)
+    .filter(([from, to]) => from.startsWith(prefix) && to.startsWith(prefix))
+    .map(([from, to]) => `  "${from.slice(prefix.length)}" -> "${to.slice(prefix.length)}"`);
   return ["digraph G {", ...edges, "}", ""].join("\n");
+}
+
+/** The edges of a `terraform graph` DOT text, as [from, to] node names. */
+function dotEdges(dot: string): [string, string][] {
+  return [...dot.matchAll(/"([^"]+)" -> "([^"]+)"/g)].map((m) => [m[1], m[2]]);
 }
 
 /** Addresses reachable from `from` along the edges of a `terraform graph` DOT text (what it is ordered after). */
 export function graphReach(dot: string, from: string): Set<string> {
   const edges = new Map<string, string[]>();
-  for (const m of dot.matchAll(/"([^"]+)" -> "([^"]+)"/g)) edges.set(m[1], [...(edges.get(m[1]) ?? []), m[2]]);
+  for (const [a, b] of dotEdges(dot)) edges.set(a, [...(edges.get(a) ?? []), b]);
   const seen = new Set<string>();
   const stack = [from];
   while (stack.length > 0) {
