@@ -34,23 +34,30 @@ const each = (doc: TfJson, type: string): any[] => Object.values(((doc.resource 
 /** Labels every EKS node carries (set by Kubernetes and the AWS cloud provider, not by the stacks). */
 const WELL_KNOWN_NODE_LABELS = ["topology.kubernetes.io/zone", "topology.kubernetes.io/region", "node.kubernetes.io/instance-type", "kubernetes.io/hostname", "kubernetes.io/arch", "kubernetes.io/os"];
 
-/** The model of a set of synthesized stacks. */
-export function nameModel(stacks: ReadonlyMap<string, TfJson>): NameModel {
-  const m: NameModel = {
-    namespaces: new Set(["kube-system"]),
+/** A model that knows no names. */
+function emptyNameModel(): NameModel {
+  return {
+    namespaces: new Set(),
     namespaced: new Set(),
     serviceAccounts: new Set(),
     k8sSecrets: new Set(),
     services: new Set(),
     deployments: new Set(),
     pods: new Set(),
-    nodeLabels: new Set(WELL_KNOWN_NODE_LABELS),
+    nodeLabels: new Set(),
     eksClusters: new Set(),
     nodeGroups: new Set(),
     addons: new Set(),
     aws: new Set(),
     buckets: new Set(),
   };
+}
+
+/** The model of a set of synthesized stacks. */
+export function nameModel(stacks: ReadonlyMap<string, TfJson>): NameModel {
+  const m = emptyNameModel();
+  m.namespaces.add("kube-system");
+  for (const label of WELL_KNOWN_NODE_LABELS) m.nodeLabels.add(label);
   for (const [stackName, doc] of stacks) {
     for (const b of each(doc, "aws_s3_bucket")) m.buckets.add(b.bucket);
     m.aws.add(stackName);
@@ -172,7 +179,6 @@ export function runbookNameProblems(text: string, m: NameModel, alsoCreated: Rea
       for (const x of line.matchAll(/\bpod\/([a-z0-9<>-]+)/g)) check("pod", x[1], m.pods, n);
       for (const x of line.matchAll(/\bget secret ([a-z0-9<>-]+)/g)) check("secret", x[1], m.k8sSecrets, n);
       for (const x of line.matchAll(/\s-L\s+(\S+)/g)) for (const label of x[1].split(",")) check("node label", label, m.nodeLabels, n);
-      for (const x of line.matchAll(/"serviceAccountName": "([a-z0-9-]+)"/g)) check("service account", x[1], m.serviceAccounts, n);
     }
     for (const x of line.matchAll(/"serviceAccountName": "([a-z0-9-]+)"/g)) check("service account", x[1], m.serviceAccounts, n);
     for (const x of line.matchAll(/(?:--cluster-name|aws eks (?:describe-cluster|update-kubeconfig) --name) ("?[^\s"]+"?)/g)) check("EKS cluster", x[1], m.eksClusters, n);
@@ -201,20 +207,5 @@ export function runbookNameProblems(text: string, m: NameModel, alsoCreated: Rea
 /** How many names of each kind a runbook uses (the test asserts the checks saw something). */
 export function countChecked(text: string, m: NameModel): number {
   const before = runbookNameProblems(text, m).length;
-  const empty: NameModel = {
-    namespaces: new Set(),
-    namespaced: new Set(),
-    serviceAccounts: new Set(),
-    k8sSecrets: new Set(),
-    services: new Set(),
-    deployments: new Set(),
-    pods: new Set(),
-    nodeLabels: new Set(),
-    eksClusters: new Set(),
-    nodeGroups: new Set(),
-    addons: new Set(),
-    aws: new Set(),
-    buckets: new Set(),
-  };
-  return runbookNameProblems(text, empty).length - before;
+  return runbookNameProblems(text, emptyNameModel()).length - before;
 }
