@@ -9,11 +9,7 @@ import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { readPlans } from "../plan-comment";
 import type { PlanSchedule } from "../plan-schedule";
 import { reviewDeploy } from "../deploy-review";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg } from "../cli-args";
 
 function main(): number {
   const schedule = JSON.parse(readFileSync(arg("schedule") ?? "schedule.json", "utf8")) as PlanSchedule;

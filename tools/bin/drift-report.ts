@@ -8,11 +8,7 @@
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { readDriftArtifacts, renderDriftReport } from "../drift-report";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg } from "../cli-args";
 
 function main(): void {
   const dir = process.argv[2];

@@ -8,11 +8,7 @@
  * --head-of/--sha also fail when <commit> is no longer the head of that branch (no roll-backs).
  */
 import { checkEnvironmentProtection, checkHeadOfBranch } from "../environment-protection";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg } from "../cli-args";
 
 async function main(): Promise<number> {
   const repository = arg("repository");

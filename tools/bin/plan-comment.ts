@@ -16,11 +16,7 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { missingPlans, readPlans, renderComment } from "../plan-comment";
 import { blockingRemovals, type PlanSchedule } from "../plan-schedule";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg } from "../cli-args";
 
 function main(): void {
   const dir = process.argv[2];

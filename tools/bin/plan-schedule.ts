@@ -23,11 +23,7 @@ import { join } from "node:path";
 import { readSynthOutput } from "../../src/app/synth-output";
 import { ACKNOWLEDGED_REMOVALS_PATH, blockingRemovals, schedulePlans, type AcknowledgedRemoval, type EnvironmentState } from "../plan-schedule";
 import { buildMatrix } from "../stack-matrix";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg } from "../cli-args";
 
 function main(): void {
   const outdir = arg("outdir") ?? "cdktf.out";

@@ -10,11 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readSynthOutput } from "../../src/app/synth-output";
 import { providerSets } from "../provider-sets";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg } from "../cli-args";
 
 try {
   const outdir = arg("outdir") ?? "cdktf.out";

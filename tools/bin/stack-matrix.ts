@@ -18,11 +18,7 @@
 import { appendFileSync } from "node:fs";
 import { buildMatrix, stateLocations } from "../stack-matrix";
 import { readSynthOutput } from "../../src/app/synth-output";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg } from "../cli-args";
 
 function main(): void {
   const outdir = arg("outdir") ?? "cdktf.out";
