@@ -15,8 +15,6 @@ import { awsClients, type AwsClients } from "../../tools/aws/clients";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "aws");
 
-// As in tools/bin: the SDK's Node 22 notice is not what these tests are about.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 /** A recorded HTTP response. */
 export interface RecordedResponse {

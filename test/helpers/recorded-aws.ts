@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
+import "../../tools/aws/node-notice";
 
 /** One recorded HTTP response. */
 export interface Recorded {

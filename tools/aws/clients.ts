@@ -16,6 +16,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
+import "./node-notice";
 
 /** Options every client is created with (tests pass a fake handler and static credentials). */
 export interface AwsClientOptions {

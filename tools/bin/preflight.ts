@@ -9,11 +9,6 @@ import { awsClients } from "../aws/clients";
 import { exitCode, formatMarkdown, formatTable, runPreflight } from "../preflight";
 import { arg } from "../cli-args";
 
-// The SDK warns on every run that its releases after January 2027 need Node >= 22. The SDK is pinned
-// exactly (Renovate proposes upgrades, and the Node 24 move, as reviewed pull requests): keep the one-line
-// outputs one line.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
 async function httpGet(url: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
   return { status: response.status, body: await response.text() };

@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { loadEnvironments } from "../../src/config/environments";
+import "../aws/node-notice";
 import { DRILL_USAGE, DrillError, formatReport, parseDrillArgs, pgTools, randomPassword, runRestoreDrill, targetFromConfig, type DrillArgs } from "../restore-drill";
 
 async function main(): Promise<number> {

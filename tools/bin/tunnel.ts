@@ -20,11 +20,6 @@ import { classifyAwsError } from "../aws/errors";
 import { findTunnelTarget, kubeconfigEntry, selectPlane, startSessionArgs, terraformVariable, upsertKubeconfig } from "../tunnel";
 import { arg } from "../cli-args";
 
-// The SDK warns on every run that its releases after January 2027 need Node >= 22. The SDK is pinned
-// exactly (Renovate proposes upgrades, and the Node 24 move, as reviewed pull requests): keep the one-line
-// outputs one line.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
 function quote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

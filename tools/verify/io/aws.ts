@@ -7,6 +7,7 @@
 import { DescribeAddonCommand, DescribeClusterCommand, EKSClient, type EKSClientConfig } from "@aws-sdk/client-eks";
 import { DescribeDBClustersCommand, DescribeEventsCommand, FailoverDBClusterCommand, RDSClient, type RDSClientConfig } from "@aws-sdk/client-rds";
 import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
+import "../../aws/node-notice";
 
 type Json = Record<string, any>;
 
