@@ -37,6 +37,11 @@ export function judge(problems: readonly string[], ok: string): Finding {
   return problems.length === 0 ? pass(ok) : fail(problems.join("; "));
 }
 
+/** A message from the cluster (a pod's, a container's, a Job's) on one line, at most 300 characters. */
+export function oneLine(text: unknown): string {
+  return String(text ?? "").replace(/\s+/g, " ").trim().slice(0, 300);
+}
+
 /** The message of anything thrown, one line. */
 export function errorText(error: unknown): string {
   if (error instanceof Error) {

@@ -2,7 +2,7 @@
  * Cluster checks over API responses: the EKS control plane (DescribeCluster), managed add-ons
  * (DescribeAddon), nodes and system pods (Kubernetes API objects, as plain JSON or client models).
  */
-import { fail, judge, type Finding } from "../model";
+import { fail, judge, oneLine, type Finding } from "../model";
 
 type Json = Record<string, any>;
 
@@ -111,6 +111,3 @@ export function evaluateSystemPods(podsByNamespace: ReadonlyMap<string, readonly
   return judge(problems, `pods Running and ready: ${counts.join(", ")}`);
 }
 
-function oneLine(text: string): string {
-  return String(text).replace(/\s+/g, " ").trim().slice(0, 300);
-}

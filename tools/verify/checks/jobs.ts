@@ -4,6 +4,7 @@
  * reason. Pending pods, image pull errors, admission rejections (Pod Security), sidecar start failures,
  * deadlines and non-zero exits all end in `failed` with the reason Kubernetes gives, never in success.
  */
+import { oneLine } from "../model";
 import { podProblem } from "./eks";
 
 type Json = Record<string, any>;
@@ -46,8 +47,6 @@ export const DEFAULT_TOLERANCE: ProbeTolerance = { errImagePullSeconds: 60, unsc
 
 /** Waiting reasons that never resolve on their own. */
 const FATAL_WAITING = ["ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError", "CreateContainerError", "RunContainerError", "CrashLoopBackOff"];
-
-const oneLine = (s: unknown) => String(s ?? "").replace(/\s+/g, " ").trim().slice(0, 300);
 
 /** Waiting reasons currently shown, as `<container>/<reason>` (for the caller's {@link ProbeObservation.waitingFor}). */
 export function waitingKeys(pod: Json | undefined): string[] {
