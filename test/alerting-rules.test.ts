@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { DATABASE_DUMP_CRONJOB } from "../constructs/database-dump";
 import type { AlertRule, RuleGroup } from "../constructs/monitoring";
 import { DB_BACKUP_NAMESPACE, clusterName, k8sStackName, planesOf } from "../src/config/naming";
-import { haveTool, runTool, withFiles } from "./helpers/prom-tools";
+import { runTool, withFiles } from "./helpers/prom-tools";
+import { realServers } from "./helpers/real-servers";
 import { allEnvironments, configsOf, stack, synthesizeAll } from "./helpers/synth";
 
 const synth = synthesizeAll();
@@ -26,8 +27,9 @@ const rulesOf = (name: string): RuleGroup[] => values(name).additionalPrometheus
 const alertmanagerOf = (name: string): Record<string, unknown> => values(name).alertmanager.config;
 const ruleNamed = (groups: RuleGroup[], alert: string): AlertRule[] => groups.flatMap((g) => g.rules).filter((r) => r.alert === alert);
 
-const hasPromtool = haveTool("promtool");
-const hasAmtool = haveTool("amtool");
+// Each tool on its own: the promtool checks run where only promtool is installed.
+const promtool = realServers("promtool checks of the alert rules (test/alerting-rules.test.ts)", ["promtool"])?.promtool;
+const amtool = realServers("amtool checks of the Alertmanager configuration (test/alerting-rules.test.ts)", ["amtool"])?.amtool;
 
 /** Substitutes `{{ $labels.x }}` like Prometheus does, for expected annotations. */
 function expand(annotations: Readonly<Record<string, string>>, labels: Record<string, string>): Record<string, string> {
@@ -49,13 +51,13 @@ describe.each(planes)("rules and Alertmanager of $name", ({ env, config, name, r
     }
   });
 
-  it.skipIf(!hasPromtool)("pass promtool check rules", () => {
-    const r = withFiles({ "rules.yaml": { groups } }, (dir) => runTool("promtool", ["check", "rules", "rules.yaml"], dir));
+  it.skipIf(!promtool)("pass promtool check rules", () => {
+    const r = withFiles({ "rules.yaml": { groups } }, (dir) => runTool(promtool!, ["check", "rules", "rules.yaml"], dir));
     expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(!hasPromtool)("fire on crafted series and stay silent on healthy ones (promtool test rules)", () => {
+  it.skipIf(!promtool)("fire on crafted series and stay silent on healthy ones (promtool test rules)", () => {
     const [group] = config.cluster.nodeGroups;
     const ng = `${clusterName(ref)}-${group.name}`;
     const nodeLabels = (i: number) => `kube_node_labels{node="n${i}",label_eks_amazonaws_com_nodegroup="${ng}"}`;
@@ -129,7 +131,7 @@ describe.each(planes)("rules and Alertmanager of $name", ({ env, config, name, r
         "minutes.yaml": { rule_files: ["rules.yaml"], evaluation_interval: "1m", tests },
         "hours.yaml": { rule_files: ["rules.yaml"], evaluation_interval: "5m", tests: hours },
       },
-      (dir) => runTool("promtool", ["test", "rules", "minutes.yaml", "hours.yaml"], dir),
+      (dir) => runTool(promtool!, ["test", "rules", "minutes.yaml", "hours.yaml"], dir),
     );
     expect(r.output.match(/SUCCESS/g), r.output).toHaveLength(2);
     expect(r.status, r.output).toBe(0);
@@ -149,12 +151,12 @@ describe.each(planes)("rules and Alertmanager of $name", ({ env, config, name, r
     expect(values(name).alertmanager.serviceAccount).toEqual({ create: true, name: "alertmanager" });
   });
 
-  it.skipIf(!hasAmtool)("passes amtool check-config and routes by severity, with a Watchdog heartbeat route", () => {
+  it.skipIf(!amtool)("passes amtool check-config and routes by severity, with a Watchdog heartbeat route", () => {
     withFiles({ "alertmanager.yaml": am }, (dir) => {
-      const check = runTool("amtool", ["check-config", "alertmanager.yaml"], dir);
+      const check = runTool(amtool!, ["check-config", "alertmanager.yaml"], dir);
       expect(check.output).toContain("SUCCESS");
       expect(check.status, check.output).toBe(0);
-      const route = (...labels: string[]) => runTool("amtool", ["config", "routes", "test", "--config.file=alertmanager.yaml", ...labels], dir).stdout.trim();
+      const route = (...labels: string[]) => runTool(amtool!, ["config", "routes", "test", "--config.file=alertmanager.yaml", ...labels], dir).stdout.trim();
       expect(route("alertname=Watchdog", "severity=none")).toBe("heartbeat");
       expect(route("alertname=KubeNodeNotReady", "severity=critical")).toBe("sns-alerts");
       expect(route("alertname=CPUThrottlingHigh", "severity=warning")).toBe("sns-alerts");
@@ -165,26 +167,26 @@ describe.each(planes)("rules and Alertmanager of $name", ({ env, config, name, r
 });
 
 describe("the offline checks can fail", () => {
-  it.skipIf(!hasPromtool)("promtool rejects a rule with invalid PromQL", () => {
+  it.skipIf(!promtool)("promtool rejects a rule with invalid PromQL", () => {
     const bad = { groups: [{ name: "broken", rules: [{ alert: "Broken", expr: "sum(rate(x[5m]) by", for: "5m", labels: { severity: "warning" } }] }] };
-    const r = withFiles({ "rules.yaml": bad }, (dir) => runTool("promtool", ["check", "rules", "rules.yaml"], dir));
+    const r = withFiles({ "rules.yaml": bad }, (dir) => runTool(promtool!, ["check", "rules", "rules.yaml"], dir));
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/FAILED|error/i);
   });
 
-  it.skipIf(!hasPromtool)("promtool test rules fails when an expected alert does not fire", () => {
+  it.skipIf(!promtool)("promtool test rules fails when an expected alert does not fire", () => {
     const [first] = planes;
     const groups = rulesOf(first.name);
     const tests = [{ interval: "1m", input_series: [], alert_rule_test: [{ eval_time: "10m", alertname: "DatabaseDumpFailed", exp_alerts: [{ exp_labels: { severity: "warning" } }] }] }];
-    const r = withFiles({ "rules.yaml": { groups }, "tests.yaml": { rule_files: ["rules.yaml"], tests } }, (dir) => runTool("promtool", ["test", "rules", "tests.yaml"], dir));
+    const r = withFiles({ "rules.yaml": { groups }, "tests.yaml": { rule_files: ["rules.yaml"], tests } }, (dir) => runTool(promtool!, ["test", "rules", "tests.yaml"], dir));
     expect(r.status).not.toBe(0);
   });
 
-  it.skipIf(!hasAmtool)("amtool rejects a route to an undefined receiver", () => {
+  it.skipIf(!amtool)("amtool rejects a route to an undefined receiver", () => {
     const [first] = planes;
     const am = structuredClone(alertmanagerOf(first.name)) as any;
     am.route.routes[0].receiver = "pagerduty-that-does-not-exist";
-    const r = withFiles({ "alertmanager.yaml": am }, (dir) => runTool("amtool", ["check-config", "alertmanager.yaml"], dir));
+    const r = withFiles({ "alertmanager.yaml": am }, (dir) => runTool(amtool!, ["check-config", "alertmanager.yaml"], dir));
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/undefined receiver|FAILED/i);
   });
