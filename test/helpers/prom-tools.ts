@@ -4,10 +4,10 @@
  * and the one loud skip line when one is missing (a failure in CI), is test/helpers/real-servers.ts's
  * `realServers`.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exec } from "./real-servers";
 
 /** The outcome of one run. */
 export interface ToolRun {
@@ -19,11 +19,10 @@ export interface ToolRun {
   readonly output: string;
 }
 
-/** Runs the binary at `path` with `args` in `cwd`. */
+/** Runs the binary at `path` with `args` in `cwd` (at most a minute). */
 export function runTool(path: string, args: readonly string[], cwd?: string): ToolRun {
-  const r = spawnSync(path, [...args], { cwd, encoding: "utf8", timeout: 60_000 });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout ?? "", output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+  const r = exec(path, args, { cwd });
+  return { status: r.status, stdout: r.stdout, output: `${r.stdout}${r.stderr}` };
 }
 
 /** Writes `files` (name -> JSON-serializable content; JSON is YAML) into a fresh directory, runs `fn`, removes it. */

@@ -151,9 +151,10 @@ export async function waitFor(what: string | (() => string), condition: () => bo
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}${last ? `: ${String(last)}` : ""}`);
 }
 
-/** How to run a command: as whom, with which environment and standard input. */
+/** How to run a command: as whom, where, with which environment and standard input. */
 export interface RunOptions {
   readonly user?: { uid: number; gid: number };
+  readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly input?: string;
 }
@@ -167,7 +168,7 @@ export interface Executed {
 
 /** Runs a command to completion (at most a minute) and returns how it ended; throws only when it cannot start. */
 export function exec(command: string, args: readonly string[], options: RunOptions = {}): Executed {
-  const result = spawnSync(command, args, { encoding: "utf8", uid: options.user?.uid, gid: options.user?.gid, env: options.env ?? process.env, input: options.input, timeout: 60_000 });
+  const result = spawnSync(command, args, { encoding: "utf8", cwd: options.cwd, uid: options.user?.uid, gid: options.user?.gid, env: options.env ?? process.env, input: options.input, timeout: 60_000 });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -252,22 +253,4 @@ export class ServerProcess {
     await exited;
     clearTimeout(timer);
   }
-}
-
-/** GETs `url` (loopback HTTP) and returns status and body; never throws for HTTP errors. */
-export async function httpGet(url: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(url);
-  return { status: response.status, body: await response.text() };
-}
-
-/** `promtool check rules FILE...`: ok and the tool's output (for the assertion message). */
-export function promtoolCheckRules(promtool: string, files: readonly string[]): { ok: boolean; output: string } {
-  const result = spawnSync(promtool, ["check", "rules", ...files], { encoding: "utf8" });
-  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
-}
-
-/** `amtool check-config FILE`: ok and the tool's output. */
-export function amtoolCheckConfig(amtool: string, file: string): { ok: boolean; output: string } {
-  const result = spawnSync(amtool, ["check-config", file], { encoding: "utf8" });
-  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
