@@ -79,6 +79,16 @@ describe("the Renovate checks fire", () => {
     expect(messages).toMatch(/\/schedule/);
   });
 
+  it("schema: a bad value in nested configuration, under a key the config names nowhere else", () => {
+    // The validator keeps only the root properties the config names (at any depth): a manager block
+    // such as `npm` is a whole configuration (`"$ref": "#"`), so a key named only inside it must be
+    // checked too.
+    const bad = copy();
+    expect(JSON.stringify(config)).not.toContain('"automergeType"');
+    bad.npm = { automergeType: 5 };
+    expect(schemaProblems(bad).map((p) => p.message)).toContain('/npm/automergeType must be equal to one of the allowed values {"allowedValues":["branch","pr","pr-comment"]}');
+  });
+
   it("policy: a misspelled top-level key the schema accepts", () => {
     const bad = copy();
     bad.packageRule = [];
