@@ -71,7 +71,10 @@ export function synthesizeAll(): Synthesized {
   return cached;
 }
 
-/** The output directory of every real environment synthesized with the smoke-test app on (verify's view), once per run. */
+/**
+ * The output directory of the real environments that have the smoke-test app off, synthesized with it
+ * on (verify's view of them), once per run. The others look the same to verify as in synthesizeAll().
+ */
 export function synthesizedForVerify(): string {
   const { verify } = inject("synth");
   const ended = waitForChild(verify.doneFile, "synthesizing every environment with the smoke-test app");

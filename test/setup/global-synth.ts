@@ -2,7 +2,8 @@
  * Vitest global setup: synthesizes every real environment once per test run, in child processes
  * running in parallel, into one temporary directory that the test files share:
  *   library/  buildApp() from a child process, plus the policy pack's result (library.policy.json)
- *   verify/   the same child, next: every environment with the smoke-test app on (`npm run verify`'s view)
+ *   verify/   the same child, next: the environments that have the smoke-test app off, with it on
+ *             (`npm run verify`'s view of them; the others look the same in library/)
  *   cli/      `CDN_ENVIRONMENTS=dev npm run synth` as people run it (src/app/main.ts), with its stdout,
  *             stderr and exit code (one environment: the entry's own work is the same for each); not
  *             under `npm run test:unit`, which leaves out the suites that start processes
@@ -33,8 +34,11 @@ export interface SynthJob {
   readonly policyFile: string;
   /** Written (a ChildResult) when this synthesis has ended. */
   readonly doneFile: string;
-  /** Every environment with the smoke-test app on. */
-  readonly smokeTestApp: boolean;
+  /**
+   * Only the environments that have the smoke-test app off, with it forced on (what `npm run verify`
+   * synthesizes for them); those that have it on synthesize the same in the job without it.
+   */
+  readonly forceSmokeTestApp: boolean;
 }
 
 /** What the global setup hands to the test files (`inject("synth")`). */
@@ -45,7 +49,7 @@ export interface SharedSynth {
   readonly library: { readonly outdir: string; readonly policyFile: string; readonly doneFile: string };
   /** The `npm run synth` run: its output directory and its done file; `started` is false under `npm run test:unit`. */
   readonly cli: { readonly outdir: string; readonly doneFile: string; readonly started: boolean };
-  /** Every environment with the smoke-test app forced on, as `npm run verify` synthesizes them (its targets). */
+  /** The environments that have the smoke-test app off, with it forced on as `npm run verify` synthesizes them (its targets); the others are the library's. */
   readonly verify: { readonly outdir: string; readonly policyFile: string; readonly doneFile: string };
 }
 
@@ -114,8 +118,8 @@ export default function setup(project: TestProject): () => Promise<void> {
   // The cdktf CLI's variables must not leak in from a parent process: this is `npm run synth` in a terminal.
   const clean = { CDKTF_CONTEXT_JSON: undefined, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: undefined, CDN_SYNTH_QUIET: "", CDN_ENVIRONMENTS: "" };
   const jobs: SynthJob[] = [
-    { ...shared.library, smokeTestApp: false },
-    { ...shared.verify, smokeTestApp: true },
+    { ...shared.library, forceSmokeTestApp: false },
+    { ...shared.verify, forceSmokeTestApp: true },
   ];
   const running = Promise.all([
     start([join("test", "setup", "synth-library.ts"), JSON.stringify(jobs)], clean, jobs.map((j) => j.doneFile)),

@@ -4,7 +4,8 @@
  * once per job, in order, in one process (the modules load once). Each job writes its stacks into its
  * `outdir`, the policy pack's result as JSON into its `policyFile`, and then its `doneFile` (a
  * ChildResult), so that tests waiting for the first job need not wait for the second. A job with
- * `smokeTestApp` has the smoke-test app on in every environment (what `npm run verify` synthesizes).
+ * `forceSmokeTestApp` synthesizes only the environments that have the smoke-test app off, with it on
+ * (what `npm run verify` synthesizes for them).
  * Usage: synth-library.ts '<jobs as JSON>'
  * When a job fails, its done file and those of the jobs after it carry exit status 1 and the error
  * message (no stack trace), and the process exits 1.
@@ -22,7 +23,7 @@ if (jobs.length === 0) throw new Error("usage: synth-library.ts '<jobs as JSON>'
 installSynthSpeedups();
 jobs.forEach((job, index) => {
   try {
-    const envs = loadEnvironments().map((env) => (job.smokeTestApp ? { ...env, smokeTestApp: true } : env));
+    const envs = job.forceSmokeTestApp ? loadEnvironments().filter((env) => !env.smokeTestApp).map((env) => ({ ...env, smokeTestApp: true })) : loadEnvironments();
     const app = buildApp(envs, { outdir: job.outdir });
     app.synth();
     const policy = policyResult(app);

@@ -9,7 +9,7 @@ import type { CheckResult } from "../../../tools/verify/model";
 import { AbortedError, runVerify, type VerifyDeps, type VerifyOptions } from "../../../tools/verify/run";
 import { readSynthOutput, type SynthOutput } from "../../../src/app/synth-output";
 import { planeTargets, type PlaneTarget } from "../../../tools/verify/targets";
-import { synthesizedForVerify } from "../../helpers/synth";
+import { synthesizeAll, synthesizedForVerify } from "../../helpers/synth";
 import { endpointIdOf, fakeAws, type AwsBehaviour, type FakeAws } from "./fake-aws";
 import { FakeCluster, type FakeClusterOptions, type ProbePlan } from "./fake-cluster";
 
@@ -18,18 +18,20 @@ export const RUN_ID = "20260501t101200-ab12";
 
 const targetsCache = new Map<string, { env: EnvironmentConfig; targets: PlaneTarget[] }>();
 
+let libraryOutput: SynthOutput | undefined;
 let verifyOutput: SynthOutput | undefined;
 
 /**
  * An environment and its targets, from the stacks as `npm run verify` synthesizes them (the smoke-test
- * app on; synthesized once per test run by the global setup, read once per worker).
+ * app on; synthesized once per test run by the global setup, read once per worker). An environment that
+ * has the app on already is synthesized the same way by the shared synthesis of every environment.
  */
 export function environment(name: string): { env: EnvironmentConfig; targets: PlaneTarget[] } {
   let found = targetsCache.get(name);
   if (!found) {
     const [env] = loadEnvironments([name]);
-    verifyOutput ??= readSynthOutput(synthesizedForVerify());
-    found = { env, targets: planeTargets(env, verifyOutput.stacks) };
+    const output = env.smokeTestApp ? (libraryOutput ??= readSynthOutput(synthesizeAll().outdir)) : (verifyOutput ??= readSynthOutput(synthesizedForVerify()));
+    found = { env, targets: planeTargets(env, output.stacks) };
     targetsCache.set(name, found);
   }
   return found;
