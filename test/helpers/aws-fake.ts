@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { awsClients, type AwsClients } from "../../tools/aws/clients";
+import { MACHINE_INDEPENDENT_SETTINGS } from "./aws-settings";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "aws");
 
@@ -115,12 +116,13 @@ export function fakeHandler(route: Route, log: FakeRequest[] = []) {
   };
 }
 
-/** Real clients over the fake handler, with static credentials and no retries (throttling answers once). */
+/** Real clients over the fake handler, with static credentials, no retries (throttling answers once) and no setting read from the machine. */
 export function fakeClients(route: Route, log: FakeRequest[] = []): AwsClients {
   return awsClients({
     requestHandler: fakeHandler(route, log),
     credentials: { accessKeyId: "AKIAFAKEFORTESTS0000", secretAccessKey: "fake-secret-for-tests" },
     maxAttempts: 1,
+    settings: MACHINE_INDEPENDENT_SETTINGS,
   });
 }
 

@@ -9,6 +9,7 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import "../../tools/aws/node-notice";
+import { MACHINE_INDEPENDENT_SETTINGS } from "./aws-settings";
 
 /** One recorded HTTP response. */
 export interface Recorded {
@@ -96,7 +97,7 @@ export class RecordedAws {
   }
 
   private common(maxAttempts: number) {
-    return { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, 0), credentials: { accessKeyId: "AKIDRECORDEDTEST", secretAccessKey: "recorded" } };
+    return { ...MACHINE_INDEPENDENT_SETTINGS, retryStrategy: new ConfiguredRetryStrategy(maxAttempts, 0), credentials: { accessKeyId: "AKIDRECORDEDTEST", secretAccessKey: "recorded" } };
   }
 
   private handler(service: "rds" | "s3") {

@@ -26,6 +26,11 @@ export interface AwsClientOptions {
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Attempts per call (the SDK retries throttling and transient errors). Defaults to 5. */
   readonly maxAttempts?: number;
+  /**
+   * Client settings given outright, for every client, that the SDK otherwise reads from AWS_* variables
+   * and the shared config files (tests: the same requests on every machine).
+   */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /** Per-service, per-region clients. */
@@ -58,6 +63,7 @@ export function awsClients(options: AwsClientOptions = {}): AwsClients {
     maxAttempts: options.maxAttempts ?? 5,
     ...(options.requestHandler ? { requestHandler: options.requestHandler as never } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...options.settings,
   });
   const memo = <T>(key: string, make: () => T): T => {
     if (!cache.has(key)) cache.set(key, make());

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { createAwsPort, type AwsPort } from "../../../tools/verify/io/aws";
+import { MACHINE_INDEPENDENT_SETTINGS } from "../../helpers/aws-settings";
 import type { PlaneTarget } from "../../../tools/verify/targets";
 
 const DIR = join(__dirname, "..", "..", "fixtures", "verify", "aws");
@@ -131,6 +132,7 @@ export function fakeAws(targets: readonly PlaneTarget[], overrides: Partial<AwsB
   };
   const port = createAwsPort(
     {
+      ...MACHINE_INDEPENDENT_SETTINGS,
       requestHandler: requestHandler as never,
       // The SDK's standard retry decisions, two attempts, no back-off wait.
       retryStrategy: new ConfiguredRetryStrategy(2, 0),
