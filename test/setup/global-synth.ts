@@ -18,6 +18,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, syml
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { restoreEntry, staleReason, SYNTH_CACHE_ROOT, synthCacheEnabled, synthCacheKey } from "./synth-cache";
 
 /** How a child process ended (the content of its done file). */
 export interface ChildResult {
@@ -39,6 +40,8 @@ export interface SynthJob {
    * synthesizes for them); those that have it on synthesize the same in the job without it.
    */
   readonly forceSmokeTestApp: boolean;
+  /** Where to keep the result for later runs (test/setup/synth-cache.ts); absent: not kept. */
+  readonly cacheDir?: string;
 }
 
 /** What the global setup hands to the test files (`inject("synth")`). */
@@ -94,6 +97,18 @@ function start(args: string[], env: NodeJS.ProcessEnv, doneFiles: readonly strin
   });
 }
 
+/** Restores `job` from its cache entry and marks it done, if the entry is still valid. */
+function reused(job: SynthJob, cacheDir: string, env: NodeJS.ProcessEnv): boolean {
+  if (staleReason(cacheDir, synthCacheKey(job, env)) !== undefined) return false;
+  try {
+    restoreEntry(cacheDir, job.outdir, job.policyFile);
+  } catch {
+    return false;
+  }
+  writeDoneFile(job.doneFile, { status: 0, stdout: "", stderr: "" });
+  return true;
+}
+
 export default function setup(project: TestProject): () => Promise<void> {
   // One temporary directory per run holds every temporary file of the run: the test workers and
   // every process they start inherit it as TMPDIR (os.tmpdir()), so whatever a test, cdktf (its
@@ -117,12 +132,15 @@ export default function setup(project: TestProject): () => Promise<void> {
   };
   // The cdktf CLI's variables must not leak in from a parent process: this is `npm run synth` in a terminal.
   const clean = { CDKTF_CONTEXT_JSON: undefined, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: undefined, CDN_SYNTH_QUIET: "", CDN_ENVIRONMENTS: "" };
+  const cache = synthCacheEnabled();
   const jobs: SynthJob[] = [
-    { ...shared.library, forceSmokeTestApp: false },
-    { ...shared.verify, forceSmokeTestApp: true },
+    { ...shared.library, forceSmokeTestApp: false, ...(cache ? { cacheDir: join(SYNTH_CACHE_ROOT, "library") } : {}) },
+    { ...shared.verify, forceSmokeTestApp: true, ...(cache ? { cacheDir: join(SYNTH_CACHE_ROOT, "verify") } : {}) },
   ];
+  // A job whose inputs are unchanged since a run stored it is copied from the cache; the others synthesize.
+  const toSynthesize = jobs.filter((job) => !(job.cacheDir && reused(job, job.cacheDir, { ...process.env, ...clean })));
   const running = Promise.all([
-    start([join("test", "setup", "synth-library.ts"), JSON.stringify(jobs)], clean, jobs.map((j) => j.doneFile)),
+    toSynthesize.length > 0 ? start([join("test", "setup", "synth-library.ts"), JSON.stringify(toSynthesize)], clean, toSynthesize.map((j) => j.doneFile)) : undefined,
     shared.cli.started ? start([join("src", "app", "main.ts")], { ...clean, CDN_ENVIRONMENTS: CLI_ENVIRONMENT, CDKTF_OUTDIR: shared.cli.outdir }, [shared.cli.doneFile]) : undefined,
   ]);
   project.provide("synth", shared);

@@ -10,13 +10,26 @@
  * When a job fails, its done file and those of the jobs after it carry exit status 1 and the error
  * message (no stack trace), and the process exits 1.
  */
+import { READS, STARTED_AT } from "./synth-reads";
 import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { buildApp } from "../../src/app/app";
 import { installSynthSpeedups } from "../../src/app/perf";
 import { errorParagraph } from "../../src/app/synth-report";
 import { loadEnvironments } from "../../src/config/environments";
 import { policyResult } from "../../src/policy";
 import { writeDoneFile, type SynthJob } from "./global-synth";
+import { collectInputs, storeEntry, synthCacheKey } from "./synth-cache";
+
+/** Keeps the job's output for later runs (test/setup/synth-cache.ts); a failure to store costs only time. */
+function store(job: SynthJob, cacheDir: string): void {
+  try {
+    const inputs = collectInputs(synthCacheKey(job, process.env), [...Object.keys(require.cache), ...READS], [job.outdir, job.policyFile, tmpdir()], STARTED_AT);
+    if (inputs) storeEntry(cacheDir, job.outdir, job.policyFile, inputs);
+  } catch (error) {
+    process.stderr.write(`not cached: ${(error as Error).message}\n`);
+  }
+}
 
 const jobs = JSON.parse(process.argv[2] ?? "[]") as SynthJob[];
 if (jobs.length === 0) throw new Error("usage: synth-library.ts '<jobs as JSON>'");
@@ -29,6 +42,7 @@ jobs.forEach((job, index) => {
     const policy = policyResult(app);
     if (!policy) throw new Error("the policy pack did not run during synth");
     writeFileSync(job.policyFile, JSON.stringify(policy));
+    if (job.cacheDir) store(job, job.cacheDir);
     writeDoneFile(job.doneFile, { status: 0, stdout: "", stderr: "" });
   } catch (error) {
     const message = `${errorParagraph(error)}\n`;
