@@ -62,8 +62,18 @@ export function synthCacheKey(job: { readonly forceSmokeTestApp: boolean }, env:
   return JSON.stringify({ format: 1, node: process.version, forceSmokeTestApp: job.forceSmokeTestApp, vars });
 }
 
-function sha1(path: string): string {
-  return createHash("sha1").update(fs.readFileSync(path)).digest("hex");
+/** SHA-1 of files by path, size and modification time: the child records both jobs' inputs, mostly the same files. */
+const hashed = new Map<string, string>();
+
+/** SHA-1 of the file at `path`, whose stat is `stat` (once per process for an unchanged file). */
+function sha1(path: string, stat: fs.Stats): string {
+  const key = `${path}\0${stat.size}\0${stat.mtimeMs}`;
+  let digest = hashed.get(key);
+  if (digest === undefined) {
+    digest = createHash("sha1").update(fs.readFileSync(path)).digest("hex");
+    hashed.set(key, digest);
+  }
+  return digest;
 }
 
 /** SHA-1 of the sorted list of files under the source directories of `root`. */
@@ -116,7 +126,7 @@ export function collectInputs(key: string, paths: Iterable<string>, exclude: rea
     if (!stat?.isFile()) continue;
     if (stat.mtimeMs >= startedAt) return undefined;
     const rel = relative(root, path);
-    files.push({ path: rel.startsWith("..") ? path : rel.split(sep).join("/"), size: stat.size, mtimeMs: stat.mtimeMs, sha1: sha1(path) });
+    files.push({ path: rel.startsWith("..") ? path : rel.split(sep).join("/"), size: stat.size, mtimeMs: stat.mtimeMs, sha1: sha1(path, stat) });
   }
   return { key, listing: sourceListing(root), files };
 }
@@ -138,7 +148,7 @@ export function staleReason(entryDir: string, key: string, root: string = ROOT):
     const stat = fs.statSync(path, { throwIfNoEntry: false });
     if (!stat?.isFile()) return `${input.path} is gone`;
     if (stat.size === input.size && stat.mtimeMs === input.mtimeMs) continue;
-    if (stat.size !== input.size || sha1(path) !== input.sha1) return `${input.path} changed`;
+    if (stat.size !== input.size || sha1(path, stat) !== input.sha1) return `${input.path} changed`;
   }
   if (sourceListing(root) !== inputs.listing) return `files were added to or removed from ${SOURCE_DIRS.join(", ")}`;
   return undefined;
