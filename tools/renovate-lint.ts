@@ -58,6 +58,9 @@ function keysIn(value: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
+/** The vendored schema split into its root properties and the rest, read once per process. */
+let rootSchema: { properties: Record<string, unknown>; body: Record<string, unknown> } | undefined;
+
 const compiled = new Map<string, ValidateFunction>();
 
 /**
@@ -69,8 +72,11 @@ const compiled = new Map<string, ValidateFunction>();
  * part this repository's config names ~0.08 s. One compilation per process and set of names.
  */
 function schemaValidator(config: unknown): ValidateFunction {
-  const { schema } = renovateSchema();
-  const { $schema: _draft, properties, ...body } = schema as { $schema?: unknown; properties: Record<string, unknown> };
+  rootSchema ??= (() => {
+    const { $schema: _draft, properties, ...body } = renovateSchema().schema as { $schema?: unknown; properties: Record<string, unknown> };
+    return { properties, body };
+  })();
+  const { properties, body } = rootSchema;
   const named = [...keysIn(config)].filter((key) => Object.hasOwn(properties, key)).sort();
   const cacheKey = named.join("\n");
   const cached = compiled.get(cacheKey);
