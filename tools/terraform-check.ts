@@ -389,8 +389,9 @@ async function checkGroup(group: readonly Candidate[], dir: string, template: Te
   if ("error" in result) return undefined;
   const adds = new Map<string, number>();
   for (const m of result.changes) {
-    const action = m.change?.action;
-    if (action === "create" || action === "replace") adds.set(m.change?.resource?.module ?? "", (adds.get(m.change?.resource?.module ?? "") ?? 0) + 1);
+    if (m.change?.action !== "create" && m.change?.action !== "replace") continue;
+    const owner = m.change.resource?.module ?? "";
+    adds.set(owner, (adds.get(owner) ?? 0) + 1);
   }
   // Every planned addition belongs to one of the modules, and they add up to Terraform's own summary.
   const counted = group.reduce((n, s) => n + (adds.get(`module.${s.stack}`) ?? 0), 0);
