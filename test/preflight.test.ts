@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { nonEmpty } from "./helpers/assert";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { loadEnvironments } from "../src/config/environments";
 import type { EnvironmentConfig } from "../src/config/schema";
 import { chartVersions, CHART_SOURCES } from "../tools/preflight/checks/helm";
@@ -420,20 +420,15 @@ describe("fixtures", () => {
 
   it("are asked for the same way on every machine: AWS_* settings of the developer's shell change nothing", async () => {
     const machine = { AWS_ENDPOINT_URL: "http://localhost:4566", AWS_USE_FIPS_ENDPOINT: "true", AWS_USE_DUALSTACK_ENDPOINT: "true", AWS_SDK_UA_APP_ID: "laptop" };
-    const saved = Object.fromEntries(Object.keys(machine).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, machine);
-    try {
-      const { log } = await run();
-      // Public, IPv4-only, non-FIPS endpoints (FIPS: ec2-fips.<region>.amazonaws.com; dual-stack: <region>.api.aws).
-      const hosts = nonEmpty(log, "requests").map((r) => r.host);
-      expect(hosts.filter((host) => !/^[a-z0-9.-]+\.amazonaws\.com$/.test(host) || host.includes("-fips."))).toEqual([]);
-      expect(hosts).toContain("sts.us-east-1.amazonaws.com");
-      expect(log.map((r) => `${r.headers["user-agent"] ?? ""} ${r.headers["x-amz-user-agent"] ?? ""}`).filter((ua) => ua.includes("app/laptop"))).toEqual([]);
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    for (const [name, value] of Object.entries(machine)) vi.stubEnv(name, value);
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
+    const { log } = await run();
+    // Public, IPv4-only, non-FIPS endpoints (FIPS: ec2-fips.<region>.amazonaws.com; dual-stack: <region>.api.aws).
+    const hosts = nonEmpty(log, "requests").map((r) => r.host);
+    expect(hosts.filter((host) => !/^[a-z0-9.-]+\.amazonaws\.com$/.test(host) || host.includes("-fips."))).toEqual([]);
+    expect(hosts).toContain("sts.us-east-1.amazonaws.com");
+    expect(log.map((r) => `${r.headers["user-agent"] ?? ""} ${r.headers["x-amz-user-agent"] ?? ""}`).filter((ua) => ua.includes("app/laptop"))).toEqual([]);
   });
 });
