@@ -67,6 +67,9 @@ const ROOT = join(__dirname, "..", "..");
 /** The environment the `npm run synth` run of the global setup selects. */
 export const CLI_ENVIRONMENT = "dev";
 
+/** The done file of a synthesis of the library child that succeeded (or was restored from the cache). */
+export const SYNTHESIZED: ChildResult = { status: 0, stdout: "", stderr: "" };
+
 /**
  * Writes a done file atomically (a temporary file renamed into place): the test workers poll for it
  * and must never read it half-written.
@@ -105,7 +108,7 @@ function reused(job: SynthJob, cacheDir: string, env: NodeJS.ProcessEnv): boolea
   } catch {
     return false;
   }
-  writeDoneFile(job.doneFile, { status: 0, stdout: "", stderr: "" });
+  writeDoneFile(job.doneFile, SYNTHESIZED);
   return true;
 }
 

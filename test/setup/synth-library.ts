@@ -18,7 +18,7 @@ import { installSynthSpeedups } from "../../src/app/perf";
 import { errorParagraph } from "../../src/app/synth-report";
 import { loadEnvironments } from "../../src/config/environments";
 import { policyResult } from "../../src/policy";
-import { writeDoneFile, type SynthJob } from "./global-synth";
+import { SYNTHESIZED, writeDoneFile, type SynthJob } from "./global-synth";
 import { collectInputs, storeEntry, synthCacheKey } from "./synth-cache";
 
 /** Keeps the job's output for later runs (test/setup/synth-cache.ts); a failure to store costs only time. */
@@ -43,7 +43,7 @@ jobs.forEach((job, index) => {
     if (!policy) throw new Error("the policy pack did not run during synth");
     writeFileSync(job.policyFile, JSON.stringify(policy));
     if (job.cacheDir) store(job, job.cacheDir);
-    writeDoneFile(job.doneFile, { status: 0, stdout: "", stderr: "" });
+    writeDoneFile(job.doneFile, SYNTHESIZED);
   } catch (error) {
     const message = `${errorParagraph(error)}\n`;
     process.stderr.write(message);
